@@ -41,7 +41,7 @@ const char *mime_param(const struct mime *m, const char *name);
  */
 int	 mime_matches(const char *lhs, const char *rhs);
 
-/* _MediaType(s).precedence: 0 for "*" main type, 1 for "x/*", 2 plain or only q, 3 with params. */
+/* _MediaType(s).precedence: 0 for "*" main type, 1 for a "x/any" wildcard subtype, 2 plain or only q, 3 with params. */
 int	 mime_precedence(const char *s);
 
 /*

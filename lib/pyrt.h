@@ -29,7 +29,7 @@ int	 py_utf8_valid(const char *s, size_t n);
 /*
  * Byte offset and reason of the first invalid sequence, for messages like
  * Python's "'utf-8' codec can't decode byte 0xe9 in position 9: invalid
- * continuation byte".  Returns 0 and fills *pos/*reason when s is invalid,
+ * continuation byte".  Returns 0 and fills *pos and *reason when s is invalid,
  * -1 when s is valid.  reason is a static string: "invalid start byte",
  * "invalid continuation byte" or "unexpected end of data".
  */

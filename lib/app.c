@@ -1,0 +1,385 @@
+/*
+ * app.c - the endpoint runner (see app.h for the order of checks).
+ *
+ * Start-up reads the configuration and prepares hashing; anything wrong
+ * there is fatal (stderr, exit 1).  After that nothing a request does can
+ * end the process: failures are logged, answered and the loop goes on.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "auth.h"
+#include "form.h"
+#include "log.h"
+#include "mime.h"
+#include "pw.h"
+#include "pyrt.h"
+#include "render.h"
+
+static double
+now_precise(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Match the decoded path against the endpoint: 0 when it is the canonical
+ * URL (params filled), 1 when only the trailing slash is missing, -1 when
+ * no URL pattern of the original would match.
+ */
+static int
+route(const struct endpoint *ep, const char *path, char *params[EP_MAXPARAMS])
+{
+	size_t		 plen = strlen(ep->path), seglen;
+	const char	*p, *slash;
+	int		 i;
+
+	if (strncmp(path, ep->path, plen) != 0) {
+		/* "/api/user/register" for "/api/user/register/" */
+		if (ep->nparams == 0 && strlen(path) == plen - 1 &&
+		    strncmp(path, ep->path, plen - 1) == 0)
+			return 1;
+		return -1;
+	}
+	p = path + plen;
+	if (ep->nparams == 0)
+		return *p == '\0' ? 0 : -1;
+	/* <str:uid>/<str:token>/ : each segment [^/]+ */
+	for (i = 0; i < ep->nparams; i++) {
+		if ((slash = strchr(p, '/')) == NULL) {
+			/* The last segment without its slash: APPEND_SLASH applies. */
+			if (i == ep->nparams - 1 && *p != '\0')
+				return 1;
+			return -1;
+		}
+		seglen = (size_t)(slash - p);
+		if (seglen == 0)
+			return -1;
+		if ((params[i] = strndup(p, seglen)) == NULL)
+			return -1;
+		p = slash + 1;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+/*
+ * Django's get_full_path(force_append_slash=True) as a Location: the path
+ * re-quoted as escape_uri_path does, a slash, and the query string with
+ * iri_to_uri's quoting.
+ */
+static void
+slash_location(const struct http_req *req, struct buf *out)
+{
+	static const char safe_path[] = "/:@&+$,-_.!~*'()";
+	static const char safe_query[] = "/#%[]=:;$&()+,!?*@'~-_.";
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)req->path; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr(safe_path, *s) != NULL)
+			buf_putc(out, *s);
+		else if (*s == '%' && isxdigit(s[1]) && isxdigit(s[2]))
+			buf_putc(out, *s);	/* kept from repercent_broken_unicode */
+		else
+			buf_printf(out, "%%%02X", *s);
+	}
+	buf_putc(out, '/');
+	if (req->query[0] == '\0')
+		return;
+	buf_putc(out, '?');
+	for (s = (const unsigned char *)req->query; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr(safe_query, *s) != NULL)
+			buf_putc(out, *s);
+		else
+			buf_printf(out, "%%%02X", *s);
+	}
+}
+
+/*
+ * DRF's DefaultContentNegotiation: ?format= filters the renderers (none
+ * left: 404), then Accept picks one (none: 406).
+ */
+static enum err
+negotiate(struct ctx *c)
+{
+	static const char *const seed_types[] = { "application/json" };
+	static const char *const jwt_types[] = { "application/json", "text/html" };
+	static const char *const jwt_formats[] = { "json", "api" };
+	const char	*types[2];
+	size_t		 n = 0, i, total;
+	struct form	 q = { 0 };
+	struct val	 fmt;
+	char		 msg[64];
+	int		 idx;
+
+	total = c->ep->kind == EP_SEED ? 1 : 2;
+	if (c->req->query[0] != '\0' &&
+	    form_parse(&q, "application/x-www-form-urlencoded", c->req->query,
+	    strlen(c->req->query), msg, sizeof(msg)) == FORM_OK &&
+	    (fmt = form_get(&q, "format")).kind == V_STR && fmt.len > 0) {
+		for (i = 0; i < total; i++)
+			if (strcmp(fmt.s, c->ep->kind == EP_SEED ? "json" : jwt_formats[i]) == 0)
+				types[n++] = c->ep->kind == EP_SEED ? seed_types[i] : jwt_types[i];
+		form_free(&q);
+		if (n == 0)
+			return errinfo_set(&c->err, ERR_NOT_FOUND, NULL);
+	} else {
+		form_free(&q);
+		for (i = 0; i < total; i++)
+			types[n++] = c->ep->kind == EP_SEED ? seed_types[i] : jwt_types[i];
+	}
+	idx = mime_negotiate(c->req->accept, types, n, &c->indent);
+	if (idx < 0) {
+		c->indent = 0;
+		return errinfo_set(&c->err, ERR_NOT_ACCEPTABLE, NULL);
+	}
+	/* The browsable API is not part of jwtauth: HTML is answered with JSON. */
+	if (c->ep->kind == EP_SEED)
+		c->indent = 0;
+	return ERR_OK;
+}
+
+/* 415 / 413 / read / 400: request.data as DRF builds it. */
+static enum err
+parse_body(struct ctx *c, struct form *f)
+{
+	struct http_req	*req = c->req;
+	struct buf	 body = BUF_INIT;
+	char		 msg[512];
+	enum err	 e = ERR_OK;
+
+	if (req->content_length > 0) {
+		if (mime_select_parser(req->content_type ? req->content_type : "") ==
+		    MIME_PARSER_NONE)
+			return errinfo_set(&c->err, ERR_MEDIA_TYPE, "%s",
+			    req->content_type ? req->content_type : "");
+		if (req->content_length > c->cfg->max_body)
+			return errinfo_set(&c->err, ERR_TOO_LARGE, NULL);
+		if (http_read_body(req, &body) == -1) {
+			e = errinfo_set(&c->err, ERR_PARSE, "Request body shorter than its Content-Length.");
+			goto out;
+		}
+	}
+	switch (form_parse(f, req->content_type, body.p ? body.p : "", body.len,
+	    msg, sizeof(msg))) {
+	case FORM_OK:
+		break;
+	case FORM_UNSUPPORTED:
+		e = errinfo_set(&c->err, ERR_MEDIA_TYPE, "%s",
+		    req->content_type ? req->content_type : "");
+		break;
+	case FORM_PARSE:
+		e = errinfo_set(&c->err, ERR_PARSE, "%s", msg);
+		break;
+	case FORM_TOO_MANY:
+		e = errinfo_set(&c->err, ERR_PARSE, "The number of GET/POST parameters "
+		    "exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+		break;
+	default:
+		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+		break;
+	}
+out:
+	buf_wipe(&body);	/* may hold passwords */
+	return e;
+}
+
+/* The view's handler for the method, with the body parsed and validated for POST. */
+static enum err
+dispatch(struct ctx *c)
+{
+	const struct endpoint	*ep = c->ep;
+	const char		*m = c->req->method;
+	struct form		 f = { 0 };
+	struct field_value	 in[8];
+	enum err		 e;
+	int			 allowed;
+
+	if (strcmp(m, "OPTIONS") == 0) {
+		render_metadata(c);
+		return ERR_OK;
+	}
+	if (ep->is_get)
+		allowed = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+	else
+		allowed = strcmp(m, "POST") == 0;
+	if (!allowed || c->req->method_truncated)
+		return errinfo_set(&c->err, ERR_METHOD, "%s", m);
+	if (ep->is_get)
+		return ep->handler(c);
+	if (ep->nfields > sizeof(in) / sizeof(in[0]))
+		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
+	if ((e = parse_body(c, &f)) != ERR_OK)
+		goto out;
+	e = field_validate(ep->fields, ep->nfields, &f, c, in, &c->err.verr);
+	form_free(&f);
+	if (e != ERR_OK) {
+		if (e == ERR_INVALID)
+			errinfo_set(&c->err, ERR_INVALID, NULL);
+		goto out;
+	}
+	c->in = in;
+	e = ep->handler(c);
+	c->in = NULL;
+	field_free(in, ep->nfields);
+out:
+	form_free(&f);
+	return e;
+}
+
+/* One request, start to finish; fills resp. */
+static void
+handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
+    struct http_req *req, struct http_resp *resp)
+{
+	struct ctx	 c;
+	struct buf	 loc = BUF_INIT;
+	enum err	 e;
+	int		 i, r;
+
+	memset(&c, 0, sizeof(c));
+	c.ep = ep;
+	c.cfg = cfg;
+	c.db = db;
+	c.req = req;
+	c.resp = resp;
+	c.now = now_precise();
+
+	/* CorsMiddleware.process_request: a preflight never reaches the view. */
+	if (strcmp(req->method, "OPTIONS") == 0 && req->acr_method != NULL) {
+		render_preflight(&c);
+		goto out;
+	}
+	/* CommonMiddleware: APPEND_SLASH, before URL resolution. */
+	if ((r = route(ep, req->path, c.params)) != 0) {
+		if (r == 1) {
+			slash_location(req, &loc);
+			render_redirect(&c, buf_str(&loc));
+		} else
+			render_not_found_page(&c);
+		goto out;
+	}
+	jout_init(&c.out, &resp->body, ep->kind == EP_SEED ? JOUT_PYTHON : JOUT_DRF, 0);
+	if ((e = negotiate(&c)) != ERR_OK)
+		goto render;
+	c.out.indent = ep->kind == EP_SEED ? 0 : c.indent;
+	if (ep->authenticate &&
+	    (e = auth_request(cfg, db, req->authorization, c.now, &c.user, &c.authed,
+	    &c.err)) != ERR_OK)
+		goto render;
+	if (ep->require_auth && !c.authed) {
+		e = errinfo_set(&c.err, ERR_NOT_AUTHENTICATED, NULL);
+		goto render;
+	}
+	e = dispatch(&c);
+render:
+	if (e != ERR_OK && e != ERR_INVALID && e != ERR_LOGIN)
+		log_info("%s %s -> %d %s", req->method, ep->path, err_status(e), err_strerror(e));
+	render_view(&c, e);
+out:
+	for (i = 0; i < EP_MAXPARAMS; i++)
+		free(c.params[i]);
+	explicit_bzero(&c.user, sizeof(c.user));
+	buf_free(&loc);
+}
+
+/* Serve one request on io. */
+static void
+serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struct http_io *io)
+{
+	static unsigned long	 seq;
+	struct http_req		 req;
+	struct http_resp	 resp;
+
+	memset(&resp, 0, sizeof(resp));
+	log_set_request(++seq);
+	if (http_req_init(&req, io) == -1) {
+		log_err("out of memory reading the request");
+		resp.status = 500;
+		http_set_header(&resp, "Content-Type", "application/json");
+		buf_puts(&resp.body, "{\"detail\":\"A server error occurred.\"}");
+	} else
+		handle(ep, cfg, db, &req, &resp);
+	if (!buf_ok(&resp.body)) {
+		log_err("out of memory building the response");
+		buf_reset(&resp.body);
+		resp.status = 500;
+	}
+	if (http_send(io, &resp) == -1)
+		log_info("client went away before the response was written");
+	http_req_free(&req);
+	buf_wipe(&resp.body);	/* holds tokens */
+	log_set_request(0);
+}
+
+int
+app_main(const struct endpoint *ep, int argc, char *argv[])
+{
+	struct cfg	 cfg;
+	struct db	*db = NULL;
+	FCGX_Request	 rq;
+	char		 err[512];
+	int		 lvl;
+
+	(void)argc;
+	(void)argv;
+	signal(SIGPIPE, SIG_IGN);
+	log_init(ep->prog, LOG_INFO);
+	if (cfg_load(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: configuration: %s\n", ep->prog, err);
+		return 1;
+	}
+	lvl = strcmp(cfg.log_level, "error") == 0 ? LOG_ERR :
+	    strcmp(cfg.log_level, "warning") == 0 ? LOG_WARN :
+	    strcmp(cfg.log_level, "debug") == 0 ? LOG_DEBUG : LOG_INFO;
+	log_init(ep->prog, (enum log_level)lvl);
+	/* Reset tokens count seconds in the configured zone's naive local time. */
+	if (setenv("TZ", cfg.time_zone, 1) == -1) {
+		fprintf(stderr, "%s: setenv TZ failed\n", ep->prog);
+		goto fail;
+	}
+	tzset();
+	if (pw_init(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", ep->prog, err);
+		goto fail;
+	}
+	if ((db = db_new(&cfg)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n", ep->prog);
+		goto fail;
+	}
+	if (FCGX_IsCGI()) {
+		serve(ep, &cfg, db, http_io_cgi());
+	} else {
+		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+			fprintf(stderr, "%s: FastCGI initialisation failed\n", ep->prog);
+			goto fail;
+		}
+		while (FCGX_Accept_r(&rq) >= 0) {
+			serve(ep, &cfg, db, http_io_fcgi(&rq));
+			FCGX_Finish_r(&rq);
+		}
+		FCGX_Free(&rq, 1);
+	}
+	db_free(db);
+	pw_done();
+	cfg_free(&cfg);
+	return 0;
+fail:
+	db_free(db);
+	cfg_free(&cfg);
+	return 1;
+}

@@ -1,0 +1,406 @@
+/*
+ * cfg.c - configuration file and environment (see cfg.h).
+ *
+ * Every key is one row of keys[]: section, name, type, where it lands in
+ * struct cfg, its default and its bounds.  The environment variable name is
+ * derived from the row, so the README's table and this one cannot drift.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cfg.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+extern char **environ;
+
+enum ktype { K_STR, K_LONG, K_SECRET };
+
+struct key {
+	const char	*section;
+	const char	*name;
+	enum ktype	 type;
+	size_t		 off;		/* offsetof(struct cfg, field) */
+	const char	*def;		/* default, as text; NULL = unset */
+	long		 min, max;	/* K_LONG bounds */
+};
+
+#define S(f)	offsetof(struct cfg, f)
+
+static const struct key keys[] = {
+	{ "jwtauth", "secret_key", K_SECRET, S(secret_key), NULL, 0, 0 },
+	{ "jwtauth", "access_token_lifetime", K_LONG, S(access_lifetime), "300", 1, 315360000 },
+	{ "jwtauth", "refresh_token_lifetime", K_LONG, S(refresh_lifetime), "86400", 1, 315360000 },
+	{ "jwtauth", "algorithm", K_STR, S(algorithm), "HS256", 0, 0 },
+	{ "jwtauth", "password_reset_timeout", K_LONG, S(reset_timeout), "600", 1, 315360000 },
+	{ "jwtauth", "time_zone", K_STR, S(time_zone), "Asia/Kolkata", 0, 0 },
+	{ "jwtauth", "password_hash", K_STR, S(password_hash), "yescrypt", 0, 0 },
+	{ "jwtauth", "password_hash_cost", K_LONG, S(password_hash_cost), "0", 0, 31 },
+	{ "jwtauth", "max_body_size", K_LONG, S(max_body), "65536", 1024, 16777216 },
+	{ "jwtauth", "log_level", K_STR, S(log_level), "info", 0, 0 },
+	{ "cors", "allowed_origins", K_STR, S(cors_origins_raw),
+	    "http://localhost:3000 http://127.0.0.1:3000", 0, 0 },
+	{ "db", "socket", K_STR, S(db_socket), "", 0, 0 },
+	{ "db", "host", K_STR, S(db_host), "localhost", 0, 0 },
+	{ "db", "port", K_LONG, S(db_port), "3306", 1, 65535 },
+	{ "db", "name", K_STR, S(db_name), "jwtauth", 0, 0 },
+	{ "db", "user", K_STR, S(db_user), "jwtauth", 0, 0 },
+	{ "db", "password", K_SECRET, S(db_password), "", 0, 0 },
+	{ "db", "connect_timeout", K_LONG, S(db_connect_timeout), "5", 1, 300 },
+	{ "mail", "backend", K_STR, S(mail_backend_raw), "smtp", 0, 0 },
+	{ "mail", "url", K_STR, S(mail_url), "smtp://smtp.gmail.com:587", 0, 0 },
+	{ "mail", "user", K_STR, S(mail_user), "", 0, 0 },
+	{ "mail", "password", K_SECRET, S(mail_password), "", 0, 0 },
+	{ "mail", "from", K_STR, S(mail_from), "", 0, 0 },
+	{ "mail", "ca_file", K_STR, S(mail_ca_file), "", 0, 0 },
+	{ "mail", "dir", K_STR, S(mail_dir), "", 0, 0 },
+	{ "mail", "connect_timeout", K_LONG, S(mail_connect_timeout), "10", 1, 300 },
+	{ "mail", "timeout", K_LONG, S(mail_timeout), "30", 1, 600 },
+};
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+/* Environment variable name of k into out. */
+static void
+key_envname(const struct key *k, char *out, size_t outsz)
+{
+	char	*p;
+
+	if (strcmp(k->section, "jwtauth") == 0)
+		(void)snprintf(out, outsz, "JWTAUTH_%s", k->name);
+	else
+		(void)snprintf(out, outsz, "JWTAUTH_%s_%s", k->section, k->name);
+	for (p = out; *p != '\0'; p++)
+		*p = (char)toupper((unsigned char)*p);
+}
+
+/* Free the string behind a K_STR/K_SECRET slot, wiping secrets. */
+static void
+slot_clear(struct cfg *c, const struct key *k)
+{
+	char	**slot = (char **)((char *)c + k->off);
+
+	if (*slot == NULL)
+		return;
+	if (k->type == K_SECRET)
+		explicit_bzero(*slot, strlen(*slot));
+	free(*slot);
+	*slot = NULL;
+}
+
+/*
+ * Store value (len bytes) for key k.  Returns 0, or -1 with a reason in
+ * err (never echoing a secret).
+ */
+static int
+slot_set(struct cfg *c, const struct key *k, const char *value, size_t len,
+    const char *origin, char *err, size_t errsz)
+{
+	char	*s, *end;
+	long	 v;
+
+	if (memchr(value, '\0', len) != NULL) {
+		(void)snprintf(err, errsz, "%s: %s.%s contains a NUL byte",
+		    origin, k->section, k->name);
+		return -1;
+	}
+	if (k->type == K_LONG) {
+		char	 tmp[32];
+
+		if (len == 0 || len >= sizeof(tmp))
+			goto badnum;
+		memcpy(tmp, value, len);
+		tmp[len] = '\0';
+		errno = 0;
+		v = strtol(tmp, &end, 10);
+		if (errno != 0 || *end != '\0' || v < k->min || v > k->max)
+			goto badnum;
+		*(long *)((char *)c + k->off) = v;
+		return 0;
+	}
+	if ((s = strndup(value, len)) == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	slot_clear(c, k);
+	*(char **)((char *)c + k->off) = s;
+	return 0;
+badnum:
+	(void)snprintf(err, errsz, "%s: %s.%s must be an integer from %ld to %ld",
+	    origin, k->section, k->name, k->min, k->max);
+	return -1;
+}
+
+static const struct key *
+key_find(const char *section, size_t slen, const char *name, size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strlen(keys[i].section) == slen &&
+		    strncmp(keys[i].section, section, slen) == 0 &&
+		    strlen(keys[i].name) == nlen &&
+		    strncmp(keys[i].name, name, nlen) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int
+section_known(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strlen(keys[i].section) == n && strncmp(keys[i].section, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/*
+ * Parse INI text: "[section]", "key = value", comments from '#' or ';' at
+ * the start of a line.  A value may be wrapped in double quotes.  Unknown
+ * sections and keys are errors, so typos do not pass silently.
+ */
+static int
+parse_ini(struct cfg *c, const char *text, const char *fname, char *err, size_t errsz)
+{
+	const char	*line, *nl, *section = "jwtauth", *k, *v, *eq;
+	size_t		 llen, slen = strlen("jwtauth"), klen, vlen;
+	const struct key *key;
+	char		 origin[512];
+	unsigned	 lineno = 0;
+
+	for (line = text; *line != '\0'; line = nl ? nl + 1 : line + llen) {
+		nl = strchr(line, '\n');
+		llen = nl ? (size_t)(nl - line) : strlen(line);
+		lineno++;
+		(void)snprintf(origin, sizeof(origin), "%s:%u", fname, lineno);
+		k = line;
+		klen = llen;
+		trim(&k, &klen);
+		if (klen == 0 || *k == '#' || *k == ';')
+			goto next;
+		if (*k == '[') {
+			if (k[klen - 1] != ']') {
+				(void)snprintf(err, errsz, "%s: malformed section header", origin);
+				return -1;
+			}
+			section = k + 1;
+			slen = klen - 2;
+			trim(&section, &slen);
+			if (!section_known(section, slen)) {
+				(void)snprintf(err, errsz, "%s: unknown section [%.*s]",
+				    origin, (int)slen, section);
+				return -1;
+			}
+			goto next;
+		}
+		if ((eq = memchr(k, '=', klen)) == NULL) {
+			(void)snprintf(err, errsz, "%s: expected key = value", origin);
+			return -1;
+		}
+		v = eq + 1;
+		vlen = klen - (size_t)(v - k);
+		klen = (size_t)(eq - k);
+		trim(&k, &klen);
+		trim(&v, &vlen);
+		if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+			v++;
+			vlen -= 2;
+		}
+		if ((key = key_find(section, slen, k, klen)) == NULL) {
+			(void)snprintf(err, errsz, "%s: unknown key \"%.*s\" in [%.*s]",
+			    origin, (int)klen, k, (int)slen, section);
+			return -1;
+		}
+		if (slot_set(c, key, v, vlen, origin, err, errsz) == -1)
+			return -1;
+next:
+		if (nl == NULL)
+			break;
+	}
+	return 0;
+}
+
+/* Split the CORS origin list on spaces and commas. */
+static int
+split_origins(struct cfg *c, char *err, size_t errsz)
+{
+	char	*p = c->cors_origins_raw, *tok;
+
+	c->ncors_origins = 0;
+	while ((tok = strsep(&p, " \t,")) != NULL) {
+		if (*tok == '\0')
+			continue;
+		if (c->ncors_origins == CFG_MAXORIGINS) {
+			(void)snprintf(err, errsz, "cors.allowed_origins: more than %d origins",
+			    CFG_MAXORIGINS);
+			return -1;
+		}
+		c->cors_origins[c->ncors_origins++] = tok;
+	}
+	return 0;
+}
+
+/* Checks that need several keys or a closed set of values. */
+static int
+check(struct cfg *c, char *err, size_t errsz)
+{
+	if (c->secret_key == NULL || c->secret_key[0] == '\0') {
+		(void)snprintf(err, errsz, "no signing key: set JWTAUTH_SECRET_KEY or "
+		    "secret_key in the configuration file");
+		return -1;
+	}
+	c->secret_len = strlen(c->secret_key);
+	if (c->secret_len < 32) {
+		(void)snprintf(err, errsz, "the signing key is %zu bytes; at least 32 "
+		    "are required", c->secret_len);
+		return -1;
+	}
+	if (strcmp(c->algorithm, "HS256") != 0) {
+		(void)snprintf(err, errsz, "algorithm \"%s\" is not supported; only HS256",
+		    c->algorithm);
+		return -1;
+	}
+	if (strcmp(c->password_hash, "yescrypt") != 0 &&
+	    strcmp(c->password_hash, "bcrypt") != 0 &&
+	    strcmp(c->password_hash, "sha512crypt") != 0) {
+		(void)snprintf(err, errsz, "password_hash \"%s\": expected yescrypt, "
+		    "bcrypt or sha512crypt", c->password_hash);
+		return -1;
+	}
+	if (strcmp(c->log_level, "error") != 0 && strcmp(c->log_level, "warning") != 0 &&
+	    strcmp(c->log_level, "info") != 0 && strcmp(c->log_level, "debug") != 0) {
+		(void)snprintf(err, errsz, "log_level \"%s\": expected error, warning, "
+		    "info or debug", c->log_level);
+		return -1;
+	}
+	if (strcmp(c->mail_backend_raw, "smtp") == 0)
+		c->mail_backend = MAIL_SMTP;
+	else if (strcmp(c->mail_backend_raw, "file") == 0)
+		c->mail_backend = MAIL_FILE;
+	else {
+		(void)snprintf(err, errsz, "mail.backend \"%s\": expected smtp or file",
+		    c->mail_backend_raw);
+		return -1;
+	}
+	if (c->db_name[0] == '\0') {
+		(void)snprintf(err, errsz, "db.name is empty");
+		return -1;
+	}
+	return split_origins(c, err, errsz);
+}
+
+int
+cfg_load_text(struct cfg *c, const char *text, const char *const *env,
+    char *err, size_t errsz)
+{
+	char		 name[96];
+	const char	*const *e;
+	size_t		 i, nlen;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].def != NULL &&
+		    slot_set(c, &keys[i], keys[i].def, strlen(keys[i].def),
+		    "default", err, errsz) == -1)
+			goto err;
+	if (text != NULL && parse_ini(c, text, "config", err, errsz) == -1)
+		goto err;
+	for (i = 0; env != NULL && i < NKEYS; i++) {
+		key_envname(&keys[i], name, sizeof(name));
+		nlen = strlen(name);
+		for (e = env; *e != NULL; e++)
+			if (strncmp(*e, name, nlen) == 0 && (*e)[nlen] == '=')
+				break;
+		if (*e != NULL && slot_set(c, &keys[i], *e + nlen + 1,
+		    strlen(*e + nlen + 1), name, err, errsz) == -1)
+			goto err;
+	}
+	if (check(c, err, errsz) == -1)
+		goto err;
+	return 0;
+err:
+	cfg_free(c);
+	return -1;
+}
+
+int
+cfg_load(struct cfg *c, char *err, size_t errsz)
+{
+	const char	*path = getenv("JWTAUTH_CONFIG");
+	int		 explicit = path != NULL && *path != '\0';
+	struct buf	 text = BUF_INIT;
+	FILE		*f = NULL;
+	char		 chunk[4096];
+	size_t		 n;
+	int		 rc = -1;
+
+	if (!explicit)
+		path = SYSCONFDIR "/jwtauth/jwtauth.conf";
+	if ((f = fopen(path, "r")) == NULL) {
+		if (explicit || errno != ENOENT) {
+			(void)snprintf(err, errsz, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+	} else {
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			if (text.len + n > 1024 * 1024 || buf_add(&text, chunk, n) == -1) {
+				(void)snprintf(err, errsz, "%s: too large", path);
+				goto out;
+			}
+		if (ferror(f)) {
+			(void)snprintf(err, errsz, "%s: read error", path);
+			goto out;
+		}
+	}
+	if (cfg_load_text(c, f != NULL ? buf_str(&text) : NULL,
+	    (const char *const *)environ, err, errsz) == -1) {
+		/* Prefix the file name so the operator knows where to look. */
+		if (f != NULL && strncmp(err, "config:", 7) == 0) {
+			char tmp[512];
+
+			(void)snprintf(tmp, sizeof(tmp), "%s%s", path, err + 6);
+			(void)snprintf(err, errsz, "%s", tmp);
+		}
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	buf_wipe(&text);
+	return rc;
+}
+
+void
+cfg_free(struct cfg *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].type != K_LONG)
+			slot_clear(c, &keys[i]);
+	c->secret_len = 0;
+	c->ncors_origins = 0;
+}

@@ -1,0 +1,286 @@
+/*
+ * render.c - errors to HTTP (see render.h).
+ *
+ * Body shapes: the seed's UserRenderer wraps every error as
+ * {"errors": <DRF detail>} and writes with json.dumps' default separators;
+ * simplejwt's views use DRF's JSONRenderer (compact, no wrapping).  The
+ * seed's login view builds its own 404 body, which is not wrapped again.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cors.h"
+#include "render.h"
+
+#define CT_SEED		"application/json; charset=UTF-8"
+#define CT_DRF		"application/json"
+#define CT_HTML		"text/html; charset=utf-8"
+
+/* Headers every Django response carries (SecurityMiddleware, XFrameOptionsMiddleware). */
+static void
+security_headers(struct http_resp *r)
+{
+	http_set_header(r, "X-Frame-Options", "DENY");
+	http_set_header(r, "X-Content-Type-Options", "nosniff");
+	http_set_header(r, "Referrer-Policy", "same-origin");
+}
+
+/* CorsMiddleware.add_response_headers; vary_accept for views with two renderers. */
+static void
+cors_headers(struct ctx *c, int vary_accept)
+{
+	const struct cfg	*cfg = c->cfg;
+	struct http_resp	*r = c->resp;
+	const char		*origin = c->req->origin;
+
+	http_set_header(r, "Vary", "%s", vary_accept ? "Accept, Origin" : "Origin");
+	if (origin == NULL || *origin == '\0')
+		return;
+	if (!cors_origin_allowed(origin, (const char *const *)cfg->cors_origins,
+	    cfg->ncors_origins))
+		return;
+	http_set_header(r, "Access-Control-Allow-Origin", "%s", origin);
+	if (strcmp(c->req->method, "OPTIONS") == 0) {
+		http_set_header(r, "Access-Control-Allow-Headers", "%s", CORS_ALLOW_HEADERS);
+		http_set_header(r, "Access-Control-Allow-Methods", "%s", CORS_ALLOW_METHODS);
+		http_set_header(r, "Access-Control-Max-Age", "%s", CORS_MAX_AGE);
+	}
+}
+
+/* Allow: the view's methods in Django's http_method_names order. */
+static const char *
+allow_header(const struct endpoint *ep)
+{
+	return ep->is_get ? "GET, HEAD, OPTIONS" : "POST, OPTIONS";
+}
+
+/* {"detail": ..., "code": ...} as simplejwt's DetailDictMixin builds it. */
+static void
+detail_code(struct jout *j, const char *detail, const char *code)
+{
+	jout_obj_open(j);
+	jout_kv(j, "detail", detail);
+	if (code != NULL)
+		jout_kv(j, "code", code);
+	jout_obj_close(j);
+}
+
+/* The DRF error detail of e (without the seed's wrapper). */
+static void
+error_detail(struct ctx *c, enum err e, struct jout *j)
+{
+	const struct errinfo	*ei = &c->err;
+	char			 msg[1200];
+	size_t			 i, k;
+
+	switch (e) {
+	case ERR_NOT_FOUND:
+		detail_code(j, "Not found.", NULL);
+		break;
+	case ERR_NOT_ACCEPTABLE:
+		detail_code(j, "Could not satisfy the request Accept header.", NULL);
+		break;
+	case ERR_AUTH_HEADER:
+		detail_code(j, "Authorization header must contain two space-delimited values",
+		    "bad_authorization_header");
+		break;
+	case ERR_TOKEN:
+		jout_obj_open(j);
+		jout_kv(j, "detail", "Given token not valid for any token type");
+		jout_kv(j, "code", "token_not_valid");
+		jout_key(j, "messages");
+		jout_arr_open(j);
+		jout_obj_open(j);
+		jout_kv(j, "token_class", "AccessToken");
+		jout_kv(j, "token_type", "access");
+		jout_kv(j, "message", ei->detail);
+		jout_obj_close(j);
+		jout_arr_close(j);
+		jout_obj_close(j);
+		break;
+	case ERR_TOKEN_NO_USER:
+		detail_code(j, "Token contained no recognizable user identification",
+		    "token_not_valid");
+		break;
+	case ERR_USER_NOT_FOUND:
+		detail_code(j, "User not found", "user_not_found");
+		break;
+	case ERR_USER_INACTIVE:
+		detail_code(j, "User is inactive", "user_inactive");
+		break;
+	case ERR_NOT_AUTHENTICATED:
+		detail_code(j, "Authentication credentials were not provided.", NULL);
+		break;
+	case ERR_METHOD:
+		(void)snprintf(msg, sizeof(msg), "Method \"%s\" not allowed.", ei->detail);
+		detail_code(j, msg, NULL);
+		break;
+	case ERR_TOO_LARGE:
+		(void)snprintf(msg, sizeof(msg),
+		    "Request body too large: the limit is %ld bytes.", c->cfg->max_body);
+		detail_code(j, msg, NULL);
+		break;
+	case ERR_MEDIA_TYPE:
+		(void)snprintf(msg, sizeof(msg), "Unsupported media type \"%s\" in request.",
+		    ei->detail);
+		detail_code(j, msg, NULL);
+		break;
+	case ERR_PARSE:
+	case ERR_MAIL:
+		detail_code(j, ei->detail, NULL);
+		break;
+	case ERR_INVALID:
+		jout_obj_open(j);
+		for (i = 0; i < ei->verr.n; i++) {
+			jout_key(j, ei->verr.f[i].field);
+			jout_arr_open(j);
+			for (k = 0; k < ei->verr.f[i].nmsg; k++)
+				jout_cstr(j, ei->verr.f[i].msg[k]);
+			jout_arr_close(j);
+		}
+		jout_obj_close(j);
+		break;
+	case ERR_TOKEN_VIEW:
+		detail_code(j, ei->detail, "token_not_valid");
+		break;
+	case ERR_NO_ACTIVE_ACCOUNT:
+		detail_code(j, "No active account found for the given token.",
+		    "no_active_account");
+		break;
+	case ERR_UNAVAILABLE:
+		detail_code(j, "Service temporarily unavailable, try again later.",
+		    "service_unavailable");
+		break;
+	default:
+		detail_code(j, "A server error occurred.", "error");
+		break;
+	}
+}
+
+void
+render_view(struct ctx *c, enum err e)
+{
+	const struct endpoint	*ep = c->ep;
+	struct http_resp	*r = c->resp;
+	struct jout		 j;
+	int			 seed = ep->kind == EP_SEED;
+
+	http_set_header(r, "Content-Type", "%s", seed ? CT_SEED : CT_DRF);
+	if (e == ERR_OK) {
+		r->status = c->status ? c->status : 200;
+	} else {
+		r->status = err_status(e);
+		buf_reset(&r->body);
+		jout_init(&j, &r->body, seed ? JOUT_PYTHON : JOUT_DRF, c->indent);
+		if (e == ERR_LOGIN) {
+			/* UserLoginView returns this dict itself; no ErrorDetail, no second wrap. */
+			jout_obj_open(&j);
+			jout_key(&j, "errors");
+			jout_obj_open(&j);
+			jout_key(&j, "non_field_errors");
+			jout_arr_open(&j);
+			jout_cstr(&j, "email or password is not valid");
+			jout_arr_close(&j);
+			jout_obj_close(&j);
+			jout_obj_close(&j);
+		} else if (seed) {
+			jout_obj_open(&j);
+			jout_key(&j, "errors");
+			error_detail(c, e, &j);
+			jout_obj_close(&j);
+		} else
+			error_detail(c, e, &j);
+		if (r->status == 401)
+			http_set_header(r, "WWW-Authenticate", "Bearer realm=\"api\"");
+	}
+	http_set_header(r, "Allow", "%s", allow_header(ep));
+	security_headers(r);
+	cors_headers(c, !seed);
+}
+
+void
+render_metadata(struct ctx *c)
+{
+	const struct endpoint	*ep = c->ep;
+	struct jout		*j = &c->out;
+	size_t			 i;
+
+	jout_obj_open(j);
+	jout_kv(j, "name", ep->view_name);
+	jout_kv(j, "description", ep->description);
+	jout_key(j, "renders");
+	jout_arr_open(j);
+	jout_cstr(j, "application/json");
+	if (ep->kind == EP_SIMPLEJWT)
+		jout_cstr(j, "text/html");
+	jout_arr_close(j);
+	jout_key(j, "parses");
+	jout_arr_open(j);
+	jout_cstr(j, "application/json");
+	jout_cstr(j, "application/x-www-form-urlencoded");
+	jout_cstr(j, "multipart/form-data");
+	jout_arr_close(j);
+	if (ep->nactions > 0) {
+		jout_key(j, "actions");
+		jout_obj_open(j);
+		jout_key(j, "POST");
+		jout_obj_open(j);
+		for (i = 0; i < ep->nactions; i++) {
+			jout_key(j, ep->actions[i].name);
+			jout_obj_open(j);
+			jout_kv(j, "type", "string");
+			jout_key(j, "required");
+			jout_bool(j, ep->actions[i].required);
+			jout_key(j, "read_only");
+			jout_bool(j, ep->actions[i].read_only);
+			jout_kv(j, "label", ep->actions[i].label);
+			jout_obj_close(j);
+		}
+		jout_obj_close(j);
+		jout_obj_close(j);
+	}
+	jout_obj_close(j);
+}
+
+void
+render_preflight(struct ctx *c)
+{
+	struct http_resp	*r = c->resp;
+
+	r->status = 200;
+	buf_reset(&r->body);
+	http_set_header(r, "Content-Type", CT_HTML);
+	security_headers(r);
+	cors_headers(c, 0);
+}
+
+void
+render_redirect(struct ctx *c, const char *location)
+{
+	struct http_resp	*r = c->resp;
+
+	r->status = 301;
+	buf_reset(&r->body);
+	http_set_header(r, "Content-Type", CT_HTML);
+	http_set_header(r, "Location", "%s", location);
+	security_headers(r);
+	cors_headers(c, 0);
+}
+
+void
+render_not_found_page(struct ctx *c)
+{
+	struct http_resp	*r = c->resp;
+
+	r->status = 404;
+	buf_reset(&r->body);
+	buf_puts(&r->body, "\n<!doctype html>\n<html lang=\"en\">\n<head>\n"
+	    "  <title>Not Found</title>\n</head>\n<body>\n"
+	    "  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n"
+	    "</body>\n</html>\n");
+	http_set_header(r, "Content-Type", CT_HTML);
+	security_headers(r);
+	cors_headers(c, 0);
+}
