@@ -35,7 +35,10 @@ int	 py_utf8_valid(const char *s, size_t n);
  */
 int	 py_utf8_error(const char *s, size_t n, size_t *pos, const char **reason);
 
-/* Number of code points (Python len()) of valid UTF-8. */
+/*
+ * Number of code points (Python len()) of valid UTF-8, counted as the bytes
+ * that are not continuation bytes.
+ */
 size_t	 py_utf8_len(const char *s, size_t n);
 
 /*
@@ -70,6 +73,9 @@ int	 py_float_repr(double d, char *out, size_t outsz);
 /*
  * str(int(text)) for a JSON integer literal (-?(0|[1-9][0-9]*)): the
  * canonical decimal text, e.g. "-0" -> "0".  Works for any length.
+ * (Leading zeros are dropped too.)  Returns 0, or -1 when s is not
+ * -?[0-9]+ or on allocation failure.  Note: CPython refuses int() of more
+ * than 4300 digits (json.loads raises ValueError); this function does not.
  */
 int	 py_int_literal_str(const char *s, size_t n, struct buf *out);
 
@@ -79,6 +85,9 @@ int	 py_int_literal_str(const char *s, size_t n, struct buf *out);
  * underscores between them ("1_000").  Returns 0 and sets *out on success;
  * 1 when the text is a valid integer that does not fit in int64 (*out
  * untouched); -1 when int() would raise ValueError.
+ * As in CPython, int() skips only ASCII C-isspace and non-ASCII
+ * str.isspace() characters (U+001C..U+001F make it fail) and refuses more
+ * than 4300 digits; unlike it, non-ASCII decimal digits give -1.
  */
 int	 py_int_parse(const char *s, size_t n, int64_t *out);
 

@@ -1,0 +1,681 @@
+/*
+ * pyrt.c - CPython 3.11 runtime behaviour a client can observe (see pyrt.h).
+ *
+ * Every function here is checked against /usr/bin/python3 (3.11.2) by
+ * tests/unit/t_pyrt.c; the str.lower() tables in pyrt_lower.h are generated
+ * from the same interpreter by tests/unit/gen_lower.py.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "pyrt.h"
+#include "pyrt_lower.h"
+
+#define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* CPython 3.11's default sys.get_int_max_str_digits(). */
+#define INT_MAX_STR_DIGITS	4300
+
+/* Outcome of decoding one UTF-8 sequence, in CPython's terms. */
+enum u8st {
+	U8_OK,		/* a code point */
+	U8_START,	/* "invalid start byte" */
+	U8_CONT,	/* "invalid continuation byte" */
+	U8_EOD		/* "unexpected end of data" */
+};
+
+/*
+ * Decode the sequence at s[i] (i < n), as CPython's utf-8 decoder does.
+ * On U8_OK *cp is the code point; *len is always the number of bytes the
+ * sequence (or, on error, the maximal invalid subpart CPython replaces with
+ * one U+FFFD) covers.
+ */
+static enum u8st
+utf8_scan(const unsigned char *s, size_t n, size_t i, uint32_t *cp,
+    size_t *len)
+{
+	unsigned char	 c, b, lo, hi;
+	size_t		 need, k;
+	uint32_t	 v;
+
+	c = s[i];
+	*len = 1;
+	if (c < 0x80) {
+		*cp = c;
+		return U8_OK;
+	}
+	if (c < 0xc2 || c > 0xf4)
+		return U8_START;
+	need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	v = c & (need == 2 ? 0x1f : need == 3 ? 0x0f : 0x07);
+	/* The second byte's range rules out overlongs, surrogates and
+	 * anything above U+10FFFF. */
+	lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+	for (k = 1; k < need; k++) {
+		if (i + k >= n) {
+			*len = n - i;
+			return U8_EOD;
+		}
+		b = s[i + k];
+		if (k == 1 ? (b < lo || b > hi) : (b & 0xc0) != 0x80) {
+			*len = k;
+			return U8_CONT;
+		}
+		v = (v << 6) | (b & 0x3f);
+	}
+	*cp = v;
+	*len = need;
+	return U8_OK;
+}
+
+int32_t
+py_utf8_next(const char *s, size_t n, size_t *i)
+{
+	uint32_t	 cp;
+	size_t		 len;
+
+	if (*i >= n ||
+	    utf8_scan((const unsigned char *)s, n, *i, &cp, &len) != U8_OK)
+		return -1;
+	*i += len;
+	return (int32_t)cp;
+}
+
+int
+py_utf8_valid(const char *s, size_t n)
+{
+	size_t		 pos;
+	const char	*why;
+
+	return py_utf8_error(s, n, &pos, &why) == -1;
+}
+
+int
+py_utf8_error(const char *s, size_t n, size_t *pos, const char **reason)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, len;
+	uint32_t		 cp;
+
+	for (i = 0; i < n; i += len) {
+		switch (utf8_scan(u, n, i, &cp, &len)) {
+		case U8_OK:
+			continue;
+		case U8_START:
+			*reason = "invalid start byte";
+			break;
+		case U8_CONT:
+			*reason = "invalid continuation byte";
+			break;
+		case U8_EOD:
+			*reason = "unexpected end of data";
+			break;
+		}
+		*pos = i;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Code points in valid UTF-8 are its bytes that are not continuation
+ * bytes; on invalid input this is merely an upper bound.
+ */
+size_t
+py_utf8_len(const char *s, size_t n)
+{
+	size_t	 i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			count++;
+	return count;
+}
+
+/* Append code point cp (at most U+10FFFF, not a surrogate) as UTF-8. */
+static void
+put_utf8(struct buf *out, uint32_t cp)
+{
+	char	 b[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_add(out, b, n);
+}
+
+int
+py_utf8_decode_replace(const char *s, size_t n, struct buf *out)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, len;
+	uint32_t		 cp;
+
+	for (i = 0; i < n; i += len) {
+		if (utf8_scan(u, n, i, &cp, &len) == U8_OK)
+			buf_add(out, s + i, len);
+		else
+			buf_add(out, "\xef\xbf\xbd", 3);
+	}
+	buf_add(out, "", 0);
+	return buf_ok(out) ? 0 : -1;
+}
+
+int
+py_latin1_to_utf8(const char *s, size_t n, struct buf *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		put_utf8(out, (unsigned char)s[i]);
+	buf_add(out, "", 0);
+	return buf_ok(out) ? 0 : -1;
+}
+
+int
+py_isspace(uint32_t cp)
+{
+	switch (cp) {
+	case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:
+	case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x20:
+	case 0x85: case 0xa0: case 0x1680:
+	case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:
+		return 1;
+	default:
+		return cp >= 0x2000 && cp <= 0x200a;
+	}
+}
+
+/*
+ * Start of the code point that ends at s[end] (end > 0), or end itself
+ * when the bytes before it are not one valid sequence.
+ */
+static size_t
+utf8_prev(const char *s, size_t end)
+{
+	size_t	 i, j;
+
+	for (i = end - 1; i > 0 && end - i < 4 &&
+	    ((unsigned char)s[i] & 0xc0) == 0x80; i--)
+		;
+	j = i;
+	if (py_utf8_next(s, end, &j) < 0 || j != end)
+		return end;
+	return i;
+}
+
+void
+py_strip(const char *s, size_t n, size_t *off, size_t *len)
+{
+	size_t		 i = 0, j, k, end = n;
+	int32_t		 cp;
+
+	while (i < end) {
+		j = i;
+		if ((cp = py_utf8_next(s, end, &j)) < 0 ||
+		    !py_isspace((uint32_t)cp))
+			break;
+		i = j;
+	}
+	while (end > i) {
+		j = k = utf8_prev(s, end);
+		if (j == end || j < i ||
+		    !py_isspace((uint32_t)py_utf8_next(s, end, &k)))
+			break;
+		end = j;
+	}
+	*off = i;
+	*len = end - i;
+}
+
+int
+py_isblank(const char *s, size_t n)
+{
+	size_t	 off, len;
+
+	py_strip(s, n, &off, &len);
+	return len == 0;
+}
+
+/*
+ * Shortest decimal digits that read back as x (finite, > 0), like
+ * David Gay's dtoa mode 0 that CPython uses: digits[] receives the
+ * significant digits (NUL-terminated), *exp10 the exponent of the first
+ * digit.  glibc's printf rounds correctly, so the nearest string of each
+ * length is tried, shortest first; only at a power of two, where the
+ * doubles below are closer than those above, can the nearest one fail
+ * while its upper neighbour reads back.
+ */
+static int
+shortest_digits(double x, char *digits, size_t dsz, int *exp10)
+{
+	char	 tmp[64], cand[24], *e;
+	int	 prec, k, ex;
+	size_t	 nd;
+
+	for (prec = 0; prec <= 16; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", prec, x);
+		/* tmp is "d.ddde[+-]xx" (or "de[+-]xx" when prec == 0). */
+		nd = 0;
+		for (e = tmp; *e != 'e' && nd + 1 < sizeof(cand); e++)
+			if (*e != '.')
+				cand[nd++] = *e;
+		cand[nd] = '\0';
+		ex = atoi(e + 1);
+		if (strtod(tmp, NULL) != x) {
+			if (strtod(tmp, NULL) > x)
+				continue;
+			/* Try one unit up in the last digit. */
+			for (k = (int)nd - 1; k >= 0 && cand[k] == '9'; k--)
+				cand[k] = '0';
+			if (k >= 0)
+				cand[k]++;
+			else {
+				cand[0] = '1';
+				ex++;
+			}
+			snprintf(tmp, sizeof(tmp), "%c.%se%d", cand[0],
+			    cand + 1, ex);
+			if (strtod(tmp, NULL) != x)
+				continue;
+		}
+		/* Drop trailing zeros (the carry may have made some). */
+		while (nd > 1 && cand[nd - 1] == '0')
+			cand[--nd] = '\0';
+		if (nd >= dsz)
+			return -1;
+		memcpy(digits, cand, nd + 1);
+		*exp10 = ex;
+		return 0;
+	}
+	/* Not reached: 17 significant digits always read back. */
+	return -1;
+}
+
+int
+py_float_repr(double d, char *out, size_t outsz)
+{
+	char	 digits[24], tmp[40];
+	size_t	 nd, k, len = 0;
+	int	 exp10, i, neg, w;
+
+	neg = signbit(d) != 0;
+	if (isnan(d))
+		w = snprintf(tmp, sizeof(tmp), "nan");
+	else if (isinf(d))
+		w = snprintf(tmp, sizeof(tmp), "%sinf", neg ? "-" : "");
+	else if (d == 0)
+		w = snprintf(tmp, sizeof(tmp), "%s0.0", neg ? "-" : "");
+	else {
+		if (shortest_digits(fabs(d), digits, sizeof(digits),
+		    &exp10) == -1)
+			return -1;
+		nd = strlen(digits);
+		if (neg)
+			tmp[len++] = '-';
+		if (exp10 < -4 || exp10 >= 16) {
+			/* "1e+16", "1.5e-07" */
+			tmp[len++] = digits[0];
+			if (nd > 1) {
+				tmp[len++] = '.';
+				memcpy(tmp + len, digits + 1, nd - 1);
+				len += nd - 1;
+			}
+			snprintf(tmp + len, sizeof(tmp) - len, "e%c%02d",
+			    exp10 < 0 ? '-' : '+', abs(exp10));
+		} else if (exp10 < 0) {
+			/* "0.0001" */
+			tmp[len++] = '0';
+			tmp[len++] = '.';
+			for (i = -1; i > exp10; i--)
+				tmp[len++] = '0';
+			memcpy(tmp + len, digits, nd);
+			tmp[len + nd] = '\0';
+		} else if ((size_t)exp10 + 1 < nd) {
+			/* "123.456" */
+			k = (size_t)exp10 + 1;
+			memcpy(tmp + len, digits, k);
+			len += k;
+			tmp[len++] = '.';
+			memcpy(tmp + len, digits + k, nd - k);
+			tmp[len + nd - k] = '\0';
+		} else {
+			/* "100.0" */
+			memcpy(tmp + len, digits, nd);
+			len += nd;
+			for (i = (int)nd; i <= exp10; i++)
+				tmp[len++] = '0';
+			memcpy(tmp + len, ".0", 3);
+		}
+		w = (int)strlen(tmp);
+	}
+	if (w < 0 || (size_t)w >= outsz)
+		return -1;
+	memcpy(out, tmp, (size_t)w + 1);
+	return w;
+}
+
+int
+py_int_literal_str(const char *s, size_t n, struct buf *out)
+{
+	size_t	 i = 0, start;
+	int	 neg = 0;
+
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		i++;
+	}
+	if (i == n)
+		return -1;
+	for (start = i; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	while (start + 1 < n && s[start] == '0')
+		start++;
+	if (neg && s[start] != '0')
+		buf_putc(out, '-');
+	buf_add(out, s + start, n - start);
+	return buf_ok(out) ? 0 : -1;
+}
+
+/*
+ * Whitespace as int() sees it: CPython maps non-ASCII str.isspace() code
+ * points to ' ', then skips only C isspace() bytes, so U+001C..U+001F
+ * (which str.isspace() accepts) make int() fail.
+ */
+static int
+int_space(uint32_t cp)
+{
+	if (cp < 0x7f)
+		return cp == ' ' || (cp >= '\t' && cp <= '\r');
+	return py_isspace(cp);
+}
+
+int
+py_int_parse(const char *s, size_t n, int64_t *out)
+{
+	size_t		 i = 0, j, ndigits = 0;
+	int32_t		 cp;
+	uint64_t	 v = 0, limit;
+	int		 neg = 0, big = 0;
+
+	/* Leading whitespace. */
+	for (;;) {
+		j = i;
+		if ((cp = py_utf8_next(s, n, &j)) < 0 ||
+		    !int_space((uint32_t)cp))
+			break;
+		i = j;
+	}
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	/* Digits, single underscores between them. */
+	while (i < n) {
+		if (s[i] == '_') {
+			if (ndigits == 0 || i + 1 >= n || s[i + 1] < '0' ||
+			    s[i + 1] > '9')
+				return -1;
+			i++;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			break;
+		ndigits++;
+		if (!big && (v > (limit - (uint64_t)(s[i] - '0')) / 10))
+			big = 1;
+		else if (!big)
+			v = v * 10 + (uint64_t)(s[i] - '0');
+		i++;
+	}
+	if (ndigits == 0 || ndigits > INT_MAX_STR_DIGITS)
+		return -1;
+	/* Trailing whitespace, then the end. */
+	while (i < n) {
+		if ((cp = py_utf8_next(s, n, &i)) < 0 ||
+		    !int_space((uint32_t)cp))
+			return -1;
+	}
+	if (big)
+		return 1;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+/* 1 when cp lies in one of the sorted ranges r[0..n). */
+static int
+in_ranges(const struct cp_range *r, size_t n, uint32_t cp)
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cp < r[mid].lo)
+			hi = mid;
+		else if (cp > r[mid].hi)
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* Append the lower-case form of cp (other than U+03A3) to out. */
+static void
+put_lower(struct buf *out, uint32_t cp)
+{
+	const struct lower_range	*r;
+	size_t				 lo = 0, mid, k;
+	size_t				 hi = NELEMS(lower_ranges);
+
+	for (k = 0; k < NELEMS(lower_special); k++)
+		if (lower_special[k].cp == cp) {
+			for (mid = 0; mid < lower_special[k].n; mid++)
+				put_utf8(out, lower_special[k].to[mid]);
+			return;
+		}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		r = &lower_ranges[mid];
+		if (cp < r->lo)
+			hi = mid;
+		else if (cp > r->hi)
+			lo = mid + 1;
+		else {
+			if ((cp - r->lo) % r->stride == 0)
+				cp = (uint32_t)((int32_t)cp + r->delta);
+			break;
+		}
+	}
+	put_utf8(out, cp);
+}
+
+/*
+ * CPython's handle_capital_sigma: U+03A3 at s[i..i+2) of valid UTF-8 is
+ * final (lower-cases to U+03C2) when a cased code point precedes it and
+ * none follows, case-ignorable code points between being skipped.
+ */
+static int
+final_sigma(const char *s, size_t n, size_t i)
+{
+	size_t		 j, k;
+	uint32_t	 cp;
+
+	/* Back to the first code point that is not case-ignorable. */
+	for (j = i; ; j = k) {
+		if (j == 0 || (k = utf8_prev(s, j)) == j)
+			return 0;
+		j = k;
+		cp = (uint32_t)py_utf8_next(s, n, &j);
+		if (!in_ranges(case_ignorable, NELEMS(case_ignorable), cp))
+			break;
+	}
+	if (!in_ranges(cased, NELEMS(cased), cp))
+		return 0;
+	/* Forward likewise: final unless a cased code point follows. */
+	for (j = i + 2; j < n; ) {
+		cp = (uint32_t)py_utf8_next(s, n, &j);
+		if (!in_ranges(case_ignorable, NELEMS(case_ignorable), cp))
+			return !in_ranges(cased, NELEMS(cased), cp);
+	}
+	return 1;
+}
+
+int
+py_lower(const char *s, size_t n, struct buf *out)
+{
+	size_t		 i, j;
+	int32_t		 cp;
+
+	if (!py_utf8_valid(s, n))
+		return -1;
+	for (i = 0; i < n; i = j) {
+		j = i;
+		cp = py_utf8_next(s, n, &j);
+		if (cp == 0x3a3)
+			put_utf8(out, final_sigma(s, n, i) ? 0x3c2 : 0x3c3);
+		else
+			put_lower(out, (uint32_t)cp);
+	}
+	buf_add(out, "", 0);
+	return buf_ok(out) ? 0 : -1;
+}
+
+/*
+ * Value of a base64 character after urlsafe_b64decode's translation of
+ * '-' and '_' to '+' and '/', or -1 for anything else (skipped).
+ */
+static int
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * binascii_a2b_base64_impl (CPython 3.11, strict_mode false) over s
+ * followed by n % 4 '=' characters.  Appends to out unless it is NULL;
+ * returns 0, or -1 where Python raises binascii.Error.
+ */
+static int
+b64_decode(const char *s, size_t n, struct buf *out)
+{
+	size_t		 i, total = n + n % 4;
+	unsigned char	 c, leftchar = 0;
+	int		 v, byte, quad_pos = 0, pads = 0;
+
+	for (i = 0; i < total; i++) {
+		c = i < n ? (unsigned char)s[i] : '=';
+		if (c == '=') {
+			/* Only a pad after two data characters counts; a
+			 * complete pad sequence ends the input. */
+			if (quad_pos >= 2 && quad_pos + ++pads >= 4)
+				return 0;
+			continue;
+		}
+		if ((v = b64_value(c)) < 0)
+			continue;
+		pads = 0;
+		byte = -1;
+		switch (quad_pos) {
+		case 0:
+			leftchar = (unsigned char)v;
+			break;
+		case 1:
+			byte = ((leftchar << 2) | (v >> 4)) & 0xff;
+			leftchar = v & 0x0f;
+			break;
+		case 2:
+			byte = ((leftchar << 4) | (v >> 2)) & 0xff;
+			leftchar = v & 0x03;
+			break;
+		default:
+			byte = ((leftchar << 6) | v) & 0xff;
+			leftchar = 0;
+			break;
+		}
+		quad_pos = (quad_pos + 1) % 4;
+		if (byte != -1 && out != NULL)
+			buf_putc(out, byte);
+	}
+	/* quad_pos 1: "number of data characters cannot be 1 more than a
+	 * multiple of 4"; 2 or 3: "Incorrect padding". */
+	return quad_pos == 0 ? 0 : -1;
+}
+
+int
+py_urlsafe_b64decode(const char *s, size_t n, struct buf *out)
+{
+	/* Validate first so that nothing is appended on error. */
+	if (b64_decode(s, n, NULL) == -1)
+		return -1;
+	b64_decode(s, n, out);
+	buf_add(out, "", 0);
+	return buf_ok(out) ? 0 : -1;
+}
+
+int
+py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out)
+{
+	static const char	 alpha[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	char			 q[4];
+	size_t			 i;
+	uint32_t		 v;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+		q[0] = alpha[v >> 18];
+		q[1] = alpha[(v >> 12) & 0x3f];
+		q[2] = alpha[(v >> 6) & 0x3f];
+		q[3] = alpha[v & 0x3f];
+		buf_add(out, q, 4);
+	}
+	if (n - i == 1) {
+		v = (uint32_t)s[i] << 16;
+		q[0] = alpha[v >> 18];
+		q[1] = alpha[(v >> 12) & 0x3f];
+		buf_add(out, q, 2);
+	} else if (n - i == 2) {
+		v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8;
+		q[0] = alpha[v >> 18];
+		q[1] = alpha[(v >> 12) & 0x3f];
+		q[2] = alpha[(v >> 6) & 0x3f];
+		buf_add(out, q, 3);
+	}
+	buf_add(out, "", 0);
+	return buf_ok(out) ? 0 : -1;
+}
