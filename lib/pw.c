@@ -31,17 +31,24 @@ static char	 setting_prefix[64];	/* the settings part of a fresh hash, e.g. "$y$
 static unsigned long method_count;
 static char	 dummy_hash[CRYPT_OUTPUT_SIZE];
 
-/* crypt_ra(pw, setting) into out; 0, or -1 (too long, or crypt failed). */
+/*
+ * crypt_ra(pw, setting) into out; 0, or -1 (too long, or crypt failed).
+ * pw is a byte range: it is copied so crypt(3) gets a terminated string.
+ */
 static int
 do_crypt(const char *pw, size_t n, const char *setting, char *out, size_t outsz)
 {
+	char	 phrase[PW_MAX_BYTES + 1];
 	void	*data = NULL;
 	int	 size = 0, rc = -1;
 	char	*h;
 
 	if (n > PW_MAX_BYTES || memchr(pw, '\0', n) != NULL)
 		return -1;
-	h = crypt_ra(pw, setting, &data, &size);
+	memcpy(phrase, pw, n);
+	phrase[n] = '\0';
+	h = crypt_ra(phrase, setting, &data, &size);
+	explicit_bzero(phrase, n);
 	if (h == NULL || h[0] == '*')
 		goto out;
 	if (strlen(h) >= outsz)
