@@ -1,0 +1,279 @@
+"""End-to-end fixtures for jwtauth: a private MariaDB, lighttpd started from
+the shipped configuration (FastCGI or CGI), the real endpoint binaries, and
+an HTTP client.  Standard library only.  Every server binds to 127.0.0.1 or
+a unix socket in a private temporary directory, and is stopped by pid.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+BUILD = os.environ.get('JWTAUTH_BUILDDIR') or os.path.abspath('.')
+SRC = os.environ.get('JWTAUTH_SRCDIR') or os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+SECRET = 'e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz'
+ENDPOINTS = ('register', 'login', 'profile', 'token-refresh', 'token-verify')
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for(pred, timeout, what):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise RuntimeError('timed out waiting for %s' % what)
+
+
+class Proc:
+    """A server process we started; stop() kills it by pid."""
+
+    def __init__(self, argv, log, env=None):
+        self.log = open(log, 'ab')
+        self.p = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                  start_new_session=True)
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self):
+        if self.alive():
+            try:
+                os.killpg(self.p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.p.pid, signal.SIGKILL)
+                self.p.wait()
+        self.log.close()
+
+
+class MariaDB:
+    def __init__(self, root):
+        self.root = root
+        self.sock = os.path.join(root, 'mysqld.sock')
+        self.proc = None
+        self.password = 'e2e-db-password'
+
+    def start(self):
+        data = os.path.join(self.root, 'data')
+        user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
+        subprocess.run(['mariadb-install-db', '--no-defaults', '--datadir=' + data, '--user=' + user,
+                        '--auth-root-authentication-method=socket', '--skip-test-db'],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
+                          '--skip-networking', '--user=' + user,
+                          '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
+                          '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
+                         os.path.join(self.root, 'mariadb.log'))
+
+        def up():
+            if not self.proc.alive():
+                raise RuntimeError('mariadbd exited: see %s/mariadb.log' % self.root)
+            return subprocess.run(['mariadb-admin', '--no-defaults', '-S', self.sock, 'ping'],
+                                  capture_output=True).returncode == 0
+        wait_for(up, 60, 'mariadbd')
+        self.sql("CREATE DATABASE jwtauth CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;"
+                 "CREATE USER 'jwtauth'@'localhost' IDENTIFIED BY '%s';"
+                 "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'localhost';"
+                 % self.password, db=None)
+        with open(os.path.join(SRC, 'sql', 'schema.sql')) as fh:
+            self.sql(fh.read())
+
+    def sql(self, text, db='jwtauth'):
+        argv = ['mariadb', '--no-defaults', '-S', self.sock, '--batch', '--skip-column-names']
+        if db:
+            argv.append(db)
+        p = subprocess.run(argv, input=text, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError('SQL failed: %s' % p.stderr.strip())
+        return p.stdout
+
+    def stop(self):
+        if self.proc:
+            self.proc.stop()
+
+
+class Lighttpd:
+    """lighttpd on a free loopback port with lighttpd-conf/jwtauth-<mode>.conf."""
+
+    def __init__(self, root, mode, config_path, extra_env=None):
+        self.root = root
+        self.mode = mode
+        self.config_path = config_path
+        self.port = free_port()
+        self.proc = None
+        self.extra_env = extra_env or {}
+        self.errorlog = os.path.join(root, 'lighttpd-error.log')
+
+    def start(self):
+        www = os.path.join(self.root, 'www')
+        run = os.path.join(self.root, 'fcgi')
+        os.makedirs(www, exist_ok=True)
+        os.makedirs(run, mode=0o700, exist_ok=True)
+        conf = os.path.join(self.root, 'lighttpd-%s.conf' % self.mode)
+        lines = [
+            'server.document-root = "%s"' % www,
+            'server.bind = "127.0.0.1"',
+            'server.port = %d' % self.port,
+            'server.errorlog = "%s"' % self.errorlog,
+            'var.jwtauth_libexec = "%s"' % os.path.join(BUILD, 'cgi-bin'),
+            'var.jwtauth_rundir = "%s"' % run,
+            'var.jwtauth_config = "%s"' % self.config_path,
+            'var.jwtauth_procs = 2',
+            'include "%s"' % os.path.join(SRC, 'lighttpd-conf', 'jwtauth-%s.conf' % self.mode),
+        ]
+        if self.extra_env and self.mode == 'cgi':
+            lines.append('setenv.add-environment += (%s)' % ', '.join(
+                '"%s" => "%s"' % kv for kv in sorted(self.extra_env.items())))
+        with open(conf, 'w') as fh:
+            fh.write('\n'.join(lines) + '\n')
+        env = dict(os.environ)
+        env.update(self.extra_env)
+        env['JWTAUTH_CONFIG'] = self.config_path
+        self.proc = Proc(['lighttpd', '-D', '-f', conf], os.path.join(self.root, 'lighttpd.log'), env=env)
+
+        def up():
+            if not self.proc.alive():
+                raise RuntimeError('lighttpd exited: see %s' % self.root)
+            try:
+                socket.create_connection(('127.0.0.1', self.port), 0.2).close()
+                return True
+            except OSError:
+                return False
+        wait_for(up, 20, 'lighttpd')
+
+    def stop(self):
+        if self.proc:
+            self.proc.stop()
+
+    def sanitizer_reports(self):
+        try:
+            with open(self.errorlog, errors='replace') as fh:
+                text = fh.read()
+        except FileNotFoundError:
+            return []
+        return [l for l in text.splitlines()
+                if 'AddressSanitizer' in l or 'LeakSanitizer' in l or 'runtime error:' in l]
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers      # list of (name, value)
+        self.body = body
+        self.text = body.decode('utf-8', 'replace')
+        try:
+            self.json = json.loads(self.text) if body else None
+        except ValueError:
+            self.json = None
+
+    def header(self, name):
+        vals = [v for k, v in self.headers if k.lower() == name.lower()]
+        return ', '.join(vals) if vals else None
+
+    def __repr__(self):
+        return '<%d %s %r>' % (self.status, self.header('content-type'), self.text[:300])
+
+
+class Stack:
+    """MariaDB + config + lighttpd in one temporary directory."""
+
+    def __init__(self, mode, config_extra='', env=None):
+        self.mode = mode
+        # Unix socket paths are limited to 108 bytes: keep the directory short.
+        self.root = tempfile.mkdtemp(prefix='jwtauth-e2e-', dir='/tmp')
+        self.db = MariaDB(self.root)
+        self.mail_dir = os.path.join(self.root, 'mail')
+        os.makedirs(self.mail_dir)
+        self.config_path = os.path.join(self.root, 'jwtauth.conf')
+        self.config_extra = config_extra
+        self.env = env or {}
+        self.web = None
+
+    def write_config(self):
+        with open(self.config_path, 'w') as fh:
+            fh.write('[jwtauth]\nsecret_key = %s\npassword_hash_cost = 1\n%s\n'
+                     '[db]\nsocket = %s\nname = jwtauth\nuser = jwtauth\npassword = %s\n'
+                     '[mail]\nbackend = file\ndir = %s\nfrom = jwtauth@example.org\n'
+                     % (SECRET, self.config_extra, self.db.sock, self.db.password, self.mail_dir))
+
+    def start(self):
+        self.db.start()
+        self.write_config()
+        self.web = Lighttpd(self.root, self.mode, self.config_path, self.env)
+        self.web.start()
+        return self
+
+    def stop(self, keep=False):
+        if self.web:
+            self.web.stop()
+        self.db.stop()
+        if not keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def port(self):
+        return self.web.port
+
+    def request(self, method, path, body=None, headers=None, json_body=None, form=None, timeout=30):
+        hdrs = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            hdrs.setdefault('Content-Type', 'application/json')
+        elif form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            hdrs.setdefault('Content-Type', 'application/x-www-form-urlencoded')
+        if isinstance(body, str):
+            body = body.encode()
+        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
+        try:
+            conn.putrequest(method, path, skip_accept_encoding=True)
+            if body is not None and 'Content-Length' not in hdrs:
+                hdrs['Content-Length'] = str(len(body))
+            for k, v in hdrs.items():
+                conn.putheader(k, v)
+            conn.endheaders(body)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+
+
+class Tap:
+    """TAP output for automake's tap-driver.sh."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, detail=None):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+        print('%sok %d - %s' % ('' if cond else 'not ', self.n, name), flush=True)
+        if not cond and detail is not None:
+            for line in str(detail).splitlines()[:40]:
+                print('#   ' + line, flush=True)
+        return cond
+
+    def eq(self, got, want, name):
+        return self.ok(got == want, name, 'got:  %r\nwant: %r' % (got, want))
+
+    def done(self):
+        print('1..%d' % self.n, flush=True)
+        return 1 if self.failed else 0
