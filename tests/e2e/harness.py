@@ -121,9 +121,8 @@ class Lighttpd:
         self.errorlog = os.path.join(root, 'lighttpd-error.log')
 
     def start(self):
-        www = os.path.join(self.root, 'www')
+        www = os.path.join(self.root, 'no-document-root')  # absent: other URLs 404
         run = os.path.join(self.root, 'fcgi')
-        os.makedirs(www, exist_ok=True)
         os.makedirs(run, mode=0o700, exist_ok=True)
         conf = os.path.join(self.root, 'lighttpd-%s.conf' % self.mode)
         lines = [
