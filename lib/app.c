@@ -21,6 +21,7 @@
 #include "auth.h"
 #include "form.h"
 #include "log.h"
+#include "mail.h"
 #include "mime.h"
 #include "pw.h"
 #include "pyrt.h"
@@ -153,24 +154,38 @@ negotiate(struct ctx *c)
 	return ERR_OK;
 }
 
+/* DRF's 415 detail; the header is Latin-1 as WSGI decodes it. */
+static enum err
+media_type_error(struct ctx *c)
+{
+	struct buf	 u = BUF_INIT;
+	const char	*ct = c->req->content_type ? c->req->content_type : "";
+
+	py_latin1_to_utf8(ct, strlen(ct), &u);
+	errinfo_set(&c->err, ERR_MEDIA_TYPE, "Unsupported media type \"%s\" in request.",
+	    buf_str(&u));
+	buf_free(&u);
+	return ERR_MEDIA_TYPE;
+}
+
 /* 415 / 413 / read / 400: request.data as DRF builds it. */
 static enum err
 parse_body(struct ctx *c, struct form *f)
 {
 	struct http_req	*req = c->req;
 	struct buf	 body = BUF_INIT;
-	char		 msg[512];
+	char		 msg[1024];
 	enum err	 e = ERR_OK;
 
 	if (req->content_length > 0) {
 		if (mime_select_parser(req->content_type ? req->content_type : "") ==
 		    MIME_PARSER_NONE)
-			return errinfo_set(&c->err, ERR_MEDIA_TYPE, "%s",
-			    req->content_type ? req->content_type : "");
+			return media_type_error(c);
 		if (req->content_length > c->cfg->max_body)
 			return errinfo_set(&c->err, ERR_TOO_LARGE, NULL);
 		if (http_read_body(req, &body) == -1) {
-			e = errinfo_set(&c->err, ERR_PARSE, "Request body shorter than its Content-Length.");
+			e = errinfo_set(&c->err, ERR_PARSE,
+			    "Request body shorter than its Content-Length.");
 			goto out;
 		}
 	}
@@ -179,17 +194,18 @@ parse_body(struct ctx *c, struct form *f)
 	case FORM_OK:
 		break;
 	case FORM_UNSUPPORTED:
-		e = errinfo_set(&c->err, ERR_MEDIA_TYPE, "%s",
-		    req->content_type ? req->content_type : "");
+		e = errinfo_set(&c->err, ERR_MEDIA_TYPE, "%s", msg);
 		break;
 	case FORM_PARSE:
 		e = errinfo_set(&c->err, ERR_PARSE, "%s", msg);
 		break;
 	case FORM_TOO_MANY:
-		e = errinfo_set(&c->err, ERR_PARSE, "The number of GET/POST parameters "
-		    "exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+		e = errinfo_set(&c->err, ERR_PARSE, "%s", msg[0] ? msg :
+		    "The number of GET/POST parameters exceeded "
+		    "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
 		break;
 	default:
+		log_err("parsing the body: %s", msg);
 		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
 		break;
 	}
@@ -354,6 +370,10 @@ app_main(const struct endpoint *ep, int argc, char *argv[])
 	}
 	tzset();
 	if (pw_init(&cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", ep->prog, err);
+		goto fail;
+	}
+	if (ep->sends_mail && mail_check_config(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", ep->prog, err);
 		goto fail;
 	}

@@ -49,6 +49,7 @@ struct endpoint {
 	int			 authenticate;	/* DEFAULT_AUTHENTICATION_CLASSES run */
 	int			 require_auth;	/* permission_classes = [IsAuthenticated] */
 	int			 is_get;	/* the handler answers GET/HEAD, else POST */
+	int			 sends_mail;	/* check the mail settings at start-up */
 	const struct field_spec	*fields;	/* POST input, in serializer order */
 	size_t			 nfields;
 	const struct ep_action	*actions;	/* OPTIONS actions (simplejwt views); NULL */

@@ -46,6 +46,13 @@ enum db_rc	 db_user_insert(struct db *db, const char *email, size_t elen,
 		    const char *name, size_t nlen, int tc, const char *hash, int64_t *id);
 /* Set the password (and updated_at).  DB_NONE when the user is gone. */
 enum db_rc	 db_user_set_password(struct db *db, int64_t id, const char *hash);
+/*
+ * Set the password (and updated_at) if it is still old_hash: a reset token
+ * is made from the hash, so two uses of one token cannot both succeed.
+ * DB_NONE when the password changed meanwhile or the user is gone.
+ */
+enum db_rc	 db_user_reset_password(struct db *db, int64_t id, const char *old_hash,
+		    const char *new_hash);
 /* Replace old_hash by new_hash unless the password changed meanwhile. */
 enum db_rc	 db_user_rehash(struct db *db, int64_t id, const char *old_hash, const char *new_hash);
 

@@ -34,7 +34,10 @@ enum val_kind {
  * rejects them), 0 when none; the text holds U+FFFD in its place.
  * For V_INT and V_FLOAT, s/len is str() of the Python number ("12",
  * "1.5", "1e+16", "inf") and num its value as a double (for BooleanField's
- * "1 == True" comparisons).  For V_BOOL, b is 0 or 1.
+ * "1 == True" comparisons).  For V_BOOL, b is 0 or 1 (num too; s is
+ * "True"/"False").  For V_NULL s is "None"; for V_LIST and V_DICT s is ""
+ * (their contents are not kept); for V_FILE s is the file name as sent
+ * (decoded, not sanitised).  s is never NULL in a parsed form.
  */
 struct val {
 	enum val_kind	 kind;
@@ -67,8 +70,15 @@ enum form_rc {
 	FORM_OK = 0,
 	FORM_UNSUPPORTED,	/* 415: no parser for the Content-Type */
 	FORM_PARSE,		/* 400: msg holds DRF's detail ("JSON parse error - ...") */
-	FORM_TOO_MANY,		/* 400: more than 1000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS) */
-	FORM_NOMEM,		/* 500 */
+	FORM_TOO_MANY,		/* 400: more than 1000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS);
+				   also the rest of Django's SuspiciousOperation family the
+				   parsers raise (more than 100 files, multipart fields over
+				   DATA_UPLOAD_MAX_MEMORY_SIZE), which Django answers alike */
+	FORM_NOMEM,		/* 500: out of memory.  Where the original crashed on
+				   a client's input (JSON nested deeper than 938, a
+				   Content-Type parse_header() chokes on, an unknown RFC
+				   2231 charset in a part) jwtauth answers FORM_PARSE or
+				   FORM_UNSUPPORTED instead */
 };
 
 /*
@@ -81,6 +91,11 @@ enum form_rc {
  * (DRF strict: NaN/Infinity rejected) before json-c builds the values;
  * urlencoded follows QueryDict/parse_qsl; multipart follows Django's
  * MultiPartParser.  On FORM_PARSE, msg receives the detail text.
+ * body may be NULL when len is 0.  msg (may be NULL) is always set: "" on
+ * success, UTF-8 text otherwise (FORM_UNSUPPORTED: DRF's detail too), cut
+ * at a character boundary when msgsz is short.  f need not be zeroed but
+ * must not hold a parsed form (it is overwritten); on failure it is left
+ * empty (form_free() is still fine).
  */
 enum form_rc form_parse(struct form *f, const char *content_type,
 	    const char *body, size_t len, char *msg, size_t msgsz);

@@ -123,10 +123,6 @@ error_detail(struct ctx *c, enum err e, struct jout *j)
 		detail_code(j, msg, NULL);
 		break;
 	case ERR_MEDIA_TYPE:
-		(void)snprintf(msg, sizeof(msg), "Unsupported media type \"%s\" in request.",
-		    ei->detail);
-		detail_code(j, msg, NULL);
-		break;
 	case ERR_PARSE:
 	case ERR_MAIL:
 		detail_code(j, ei->detail, NULL);

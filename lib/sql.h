@@ -13,6 +13,7 @@ enum sql_id {
 	SQL_USER_INSERT,	/* register */
 	SQL_USER_SET_PASSWORD,	/* change/reset: user.save() also bumps updated_at */
 	SQL_USER_REHASH,	/* login upgrade: password only, and only if unchanged meanwhile */
+	SQL_USER_RESET_PASSWORD,/* reset: only while the hash the token was made from is current */
 	SQL__MAX
 };
 
@@ -38,6 +39,9 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "WHERE id = ?", 1 },
 	[SQL_USER_REHASH] = {
 	    "UPDATE accounts_user SET password = ? WHERE id = ? AND password = ?", 1 },
+	[SQL_USER_RESET_PASSWORD] = {
+	    "UPDATE accounts_user SET password = ?, updated_at = UTC_TIMESTAMP(6) "
+	    "WHERE id = ? AND password = ?", 1 },
 };
 
 #endif

@@ -18,6 +18,13 @@ enum { REFRESH_REFRESH, REFRESH__MAX };
 /* TokenVerifySerializer */
 enum { VERIFY_TOKEN, VERIFY__MAX };
 
+/* UserChangePasswordSerializer */
+enum { CHANGE_PASSWORD, CHANGE_PASSWORD2, CHANGE__MAX };
+/* SendPasswordResetEmailSerializer */
+enum { RESETMAIL_EMAIL, RESETMAIL__MAX };
+/* UserPasswordResetSerializer */
+enum { RESET_PASSWORD, RESET_PASSWORD2, RESET__MAX };
+
 /* UniqueValidator(queryset=User.objects.all()) on email; arg is the struct ctx. */
 int	 view_email_unused(void *arg, const char *s, size_t n, enum err *e);
 
@@ -26,5 +33,8 @@ enum err view_login(struct ctx *c);
 enum err view_profile(struct ctx *c);
 enum err view_token_refresh(struct ctx *c);
 enum err view_token_verify(struct ctx *c);
+enum err view_change_password(struct ctx *c);
+enum err view_send_reset_email(struct ctx *c);
+enum err view_reset_password(struct ctx *c);
 
 #endif
