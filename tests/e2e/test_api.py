@@ -482,7 +482,7 @@ def t_auth_tokens(s, t):
                                                    code='token_not_valid')),
         ('unknown user', forge(claims(987654321012)), errors(detail='User not found', code='user_not_found')),
         ('user_id text', forge(claims('abc')), errors(detail='User not found', code='user_not_found')),
-        ('user_id null', forge(claims(None, user_id=None)), errors(detail='User not found', code='user_not_found')),
+        ('user_id null', forge({**claims(None), 'user_id': None}), errors(detail='User not found', code='user_not_found')),
         ('user_id list', forge(claims([uid])), errors(detail='User not found', code='user_not_found')),
         ('user_id bool', forge(claims(True)), errors(detail='User not found', code='user_not_found')),
     ]

@@ -31,6 +31,7 @@ def run(t):
         fh.write('[jwtauth]\nsecret_key = %s\npassword_hash_cost = 1\n[db]\nsocket = /nonexistent/mysqld.sock\n'
                  % harness.SECRET)
     base = {'JWTAUTH_CONFIG': cfgfile, 'REQUEST_URI': '/api/user/register/', 'QUERY_STRING': ''}
+    prof = {'REQUEST_URI': '/api/user/profile/'}
     try:
         rc, st, h, body, err = cgi('register', {**base, 'REQUEST_METHOD': 'FOO'})
         t.eq((rc, st), (0, 405), 'CGI: unknown method FOO -> 405')
@@ -38,9 +39,10 @@ def run(t):
         t.eq(h.get('Allow'), 'POST, OPTIONS', 'CGI: Allow header')
         rc, st, h, body, err = cgi('register', {**base, 'REQUEST_METHOD': 'OPTIONS'})
         t.eq(st, 200, 'CGI: OPTIONS metadata without a database')
+        good = b'{"email": "a@example.com", "password": "x"}   '
         rc, st, h, body, err = cgi('login', {**base, 'REQUEST_URI': '/api/user/login/', 'REQUEST_METHOD': 'POST',
-                                             'CONTENT_TYPE': 'application/json', 'CONTENT_LENGTH': '60'},
-                                   body=b'{"email": "a@example.com", "password": "x"}' + b' ' * 16 + b'TRAILING')
+                                             'CONTENT_TYPE': 'application/json', 'CONTENT_LENGTH': str(len(good))},
+                                   body=good + b'TRAILING GARBAGE')
         t.eq(st, 503, 'CGI: database down -> 503 (and only CONTENT_LENGTH bytes were read)')
         t.ok(b'Service temporarily unavailable' in body, 'CGI: 503 body', body)
         rc, st, h, body, err = cgi('login', {**base, 'REQUEST_URI': '/api/user/login/', 'REQUEST_METHOD': 'POST',
@@ -50,14 +52,14 @@ def run(t):
         for key, why in (('', 'missing'), ('short-key', 'short')):
             with open(cfgfile, 'w') as fh:
                 fh.write('[jwtauth]\nsecret_key = %s\n' % key)
-            rc, st, h, body, err = cgi('profile', {**base, 'REQUEST_METHOD': 'GET'})
+            rc, st, h, body, err = cgi('profile', {**base, **prof, 'REQUEST_METHOD': 'GET'})
             t.ok(rc != 0 and st is None and 'key' in err, 'start-up refused with a %s signing key' % why, err)
-        rc, st, h, body, err = cgi('profile', {**base, 'REQUEST_METHOD': 'GET'},
+        rc, st, h, body, err = cgi('profile', {**base, **prof, 'REQUEST_METHOD': 'GET'},
                                    extra_env={'JWTAUTH_SECRET_KEY': 'k' * 32})
         t.eq(st, 401, 'JWTAUTH_SECRET_KEY overrides the file')
         with open(cfgfile, 'w') as fh:
             fh.write('[jwtauth]\nsecret_key = %s\nbogus = 1\n' % harness.SECRET)
-        rc, st, h, body, err = cgi('profile', {**base, 'REQUEST_METHOD': 'GET'})
+        rc, st, h, body, err = cgi('profile', {**base, **prof, 'REQUEST_METHOD': 'GET'})
         t.ok(rc != 0 and 'bogus' in err, 'an unknown configuration key is refused', err)
     finally:
         os.unlink(cfgfile)
