@@ -161,11 +161,14 @@ class Lighttpd:
             self.proc.stop()
 
     def sanitizer_reports(self):
-        try:
-            with open(self.errorlog, errors='replace') as fh:
-                text = fh.read()
-        except FileNotFoundError:
-            return []
+        """Sanitizer lines the binaries wrote (their stderr is lighttpd's stderr)."""
+        text = ''
+        for name in (self.errorlog, os.path.join(self.root, 'lighttpd.log')):
+            try:
+                with open(name, errors='replace') as fh:
+                    text += fh.read()
+            except FileNotFoundError:
+                pass
         return [l for l in text.splitlines()
                 if 'AddressSanitizer' in l or 'LeakSanitizer' in l or 'runtime error:' in l]
 
