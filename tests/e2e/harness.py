@@ -195,7 +195,7 @@ class Response:
 class Stack:
     """MariaDB + config + lighttpd in one temporary directory."""
 
-    def __init__(self, mode, config_extra='', env=None):
+    def __init__(self, mode, config_extra='', env=None, mail=None):
         self.mode = mode
         # Unix socket paths are limited to 108 bytes: keep the directory short.
         self.root = tempfile.mkdtemp(prefix='jwtauth-e2e-', dir='/tmp')
@@ -206,13 +206,18 @@ class Stack:
         self.config_extra = config_extra
         self.env = env or {}
         self.web = None
+        self.mail = mail or {'backend': 'file', 'dir': self.mail_dir, 'from': 'jwtauth@example.org'}
 
-    def write_config(self):
+    def write_config(self, mail=None):
+        """(Re)write jwtauth.conf; CGI binaries read it on every request."""
+        if mail is not None:
+            self.mail = mail
         with open(self.config_path, 'w') as fh:
             fh.write('[jwtauth]\nsecret_key = %s\npassword_hash_cost = 1\n%s\n'
-                     '[db]\nsocket = %s\nname = jwtauth\nuser = jwtauth\npassword = %s\n'
-                     '[mail]\nbackend = file\ndir = %s\nfrom = jwtauth@example.org\n'
-                     % (SECRET, self.config_extra, self.db.sock, self.db.password, self.mail_dir))
+                     '[db]\nsocket = %s\nname = jwtauth\nuser = jwtauth\npassword = %s\n[mail]\n'
+                     % (SECRET, self.config_extra, self.db.sock, self.db.password))
+            for k, v in self.mail.items():
+                fh.write('%s = %s\n' % (k, v))
 
     def start(self):
         self.db.start()

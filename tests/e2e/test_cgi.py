@@ -49,6 +49,12 @@ def run(t):
                                              'CONTENT_TYPE': 'application/json', 'CONTENT_LENGTH': '100'},
                                    body=b'{"email": 1}')
         t.ok(st == 400 and rc == 0, 'CGI: body shorter than CONTENT_LENGTH -> 400', (st, body))
+        rc, st, h, body, err = cgi('reset-password', {**base, 'REQUEST_METHOD': 'POST',
+                                   'REQUEST_URI': '/api/user/reset-password/%FF%FE/abc-def/',
+                                   'CONTENT_TYPE': 'application/json', 'CONTENT_LENGTH': '37'},
+                                   body=b'{"password": "a1", "password2": "a1"}')
+        t.eq((st, body), (400, b'{"errors": {"non_field_errors": ["token may be expired or invalid!"]}}'),
+             'CGI: a uid that is not UTF-8 is an invalid token (no database needed)')
         for key, why in (('', 'missing'), ('short-key', 'short')):
             with open(cfgfile, 'w') as fh:
                 fh.write('[jwtauth]\nsecret_key = %s\n' % key)

@@ -1,0 +1,155 @@
+"""The reset mail over real SMTP: aiosmtpd on loopback with STARTTLS (a
+self-signed certificate the test trusts through mail.ca_file) and AUTH, and
+every way sending can fail, each of which must answer 503 and change nothing.
+Runs jwtauth as CGI under lighttpd so each scenario only rewrites the
+configuration file."""
+import glob
+import json
+import os
+import socket
+import subprocess
+import time
+
+import harness
+from test_api import P_LOGIN, P_RESET, P_SEND_RESET, errors, new_email, register, reset_secrets
+
+import email as emaillib
+import email.policy
+
+
+class Smtpd:
+    def __init__(self, root, *flags):
+        self.port = harness.free_port()
+        self.out = os.path.join(root, 'smtp-%d' % self.port)
+        os.makedirs(self.out)
+        self.proc = harness.Proc(['/usr/bin/python3', os.path.join(os.path.dirname(__file__), 'smtpd.py'),
+                                  '--port', str(self.port), '--out', self.out,
+                                  '--cert', os.path.join(root, 'cert.pem'), '--key', os.path.join(root, 'key.pem')]
+                                 + list(flags), os.path.join(root, 'smtpd-%d.log' % self.port))
+
+        def up():
+            if not self.proc.alive():
+                raise RuntimeError('smtpd exited: see %s' % root)
+            try:
+                socket.create_connection(('127.0.0.1', self.port), 0.2).close()
+                return True
+            except OSError:
+                return False
+        harness.wait_for(up, 20, 'smtpd')
+
+    def messages(self):
+        out = []
+        for name in sorted(glob.glob(os.path.join(self.out, '*.eml'))):
+            with open(name, 'rb') as fh:
+                msg = emaillib.message_from_bytes(fh.read(), policy=email.policy.compat32)
+            with open(name[:-4] + '.env') as fh:
+                out.append((msg, json.load(fh)))
+        return out
+
+    def stop(self):
+        self.proc.stop()
+
+
+class Silent:
+    """Accepts TCP connections and never says a word (a hung server)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+
+    def stop(self):
+        self.sock.close()
+
+
+def mail_conf(s, port, user='mailer', password='app-password', url=None):
+    return {'backend': 'smtp', 'url': url or 'smtp://127.0.0.1:%d' % port, 'user': user,
+            'password': password, 'from': 'noreply@jwtauth.example', 'ca_file': os.path.join(s.root, 'cert.pem'),
+            'connect_timeout': 3, 'timeout': 4}
+
+
+def row(s, uid):
+    return s.db.sql('SELECT password, updated_at, last_login FROM accounts_user WHERE id=%d' % uid)
+
+
+def run(t):
+    s = harness.Stack('cgi')
+    try:
+        s.start()
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+                        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+                        '-keyout', os.path.join(s.root, 'key.pem'), '-out', os.path.join(s.root, 'cert.pem')],
+                       check=True, capture_output=True)
+    except Exception as e:
+        t.ok(False, '[smtp] start MariaDB, lighttpd and make a certificate', e)
+        s.stop(keep=True)
+        return
+    keep = False
+    before_failed = t.failed
+    try:
+        email, uid, access, _ = register(s)
+        good = Smtpd(s.root)
+        s.write_config(mail_conf(s, good.port))
+        r = s.request('POST', P_SEND_RESET, json_body={'email': email})
+        t.eq(r.status, 200, '[smtp] STARTTLS + AUTH: 200')
+        msgs = good.messages()
+        if t.eq(len(msgs), 1, '[smtp] the server got one message'):
+            m, env = msgs[0]
+            t.eq((env['mail_from'], env['rcpt_tos'], env['tls'], env['auth']),
+                 ('noreply@jwtauth.example', [email], True, True), '[smtp] envelope over TLS after AUTH')
+            t.eq((m['Subject'], m['From'], m['To'], m['Content-Type'], m['MIME-Version']),
+                 ('Reset Your Password', 'noreply@jwtauth.example', email, 'text/plain; charset="utf-8"', '1.0'),
+                 '[smtp] headers')
+            t.ok(m['Date'] is not None and m['Message-ID'] is not None, '[smtp] Date and Message-ID')
+            u, tok, _ = reset_secrets(m)
+            r = s.request('POST', '%s%s/%s/' % (P_RESET, u, tok), json_body={'password': 'Via-smtp-1',
+                                                                           'password2': 'Via-smtp-1'})
+            t.eq(r.status, 200, '[smtp] the mailed uid and token reset the password')
+            t.eq(s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Via-smtp-1'}).status, 200,
+                 '[smtp] and the new password logs in')
+        r = s.request('POST', P_SEND_RESET, json_body={'email': new_email('nobody')})
+        t.eq(r.status, 400, '[smtp] unknown address: 400, nothing sent')
+        t.eq(len(good.messages()), 1, '[smtp] still one message')
+        good.stop()
+
+        fail = errors(detail='The password reset email could not be sent. Try again later.')
+        scenarios = []
+        dead_port = harness.free_port()
+        scenarios.append(('server down', None, mail_conf(s, dead_port)))
+        scenarios.append(('STARTTLS not offered', Smtpd(s.root, '--no-tls'), None))
+        scenarios.append(('AUTH rejected', Smtpd(s.root, '--bad-auth'), None))
+        scenarios.append(('wrong password', Smtpd(s.root), {'password': 'not-the-password'}))
+        scenarios.append(('RCPT answered 450', Smtpd(s.root, '--rcpt-code', '450'), None))
+        scenarios.append(('RCPT answered 550', Smtpd(s.root, '--rcpt-code', '550'), None))
+        scenarios.append(('certificate not trusted', Smtpd(s.root), {'ca_file': '/etc/ssl/certs/ca-certificates.crt'}))
+        silent = Silent()
+        scenarios.append(('server never answers', silent, mail_conf(s, silent.port)))
+        for name, srv, conf in scenarios:
+            if isinstance(srv, Smtpd):
+                c = mail_conf(s, srv.port)
+                c.update(conf or {})
+                conf = c
+            s.write_config(conf)
+            before = row(s, uid)
+            started = time.time()
+            r = s.request('POST', P_SEND_RESET, json_body={'email': email})
+            took = time.time() - started
+            t.eq((r.status, r.json), (503, fail), '[smtp] %s: 503 with a JSON error' % name)
+            t.ok(took < 15, '[smtp] %s: answered in %.1f s (timeouts apply)' % (name, took))
+            t.eq(row(s, uid), before, '[smtp] %s: the user row is unchanged' % name)
+            if isinstance(srv, Smtpd):
+                t.eq(len(srv.messages()), 0, '[smtp] %s: nothing delivered' % name)
+            t.eq(s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Via-smtp-1'}).status, 200,
+                 '[smtp] %s: the password still works' % name)
+            if srv is not None:
+                srv.stop()
+        log = open(os.path.join(s.root, 'lighttpd.log'), errors='replace').read()
+        t.ok('reset mail for user' in log and 'app-password' not in log and 'not-the-password' not in log,
+             '[smtp] failures are logged, without the password')
+        t.ok(not s.web.sanitizer_reports(), '[smtp] no sanitizer reports', '\n'.join(s.web.sanitizer_reports()[:10]))
+    finally:
+        keep = t.failed != before_failed
+        s.stop(keep=keep)
+        if keep:
+            print('# [smtp] state kept in %s' % s.root, flush=True)
