@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "cors.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -242,11 +243,16 @@ next:
 	return 0;
 }
 
-/* Split the CORS origin list on spaces and commas. */
+/*
+ * Split the CORS origin list on spaces and commas.  Each entry must be an
+ * origin urlsplit() accepts (else django-cors-headers fails on every
+ * request with an Origin) or "null".
+ */
 static int
 split_origins(struct cfg *c, char *err, size_t errsz)
 {
-	char	*p = c->cors_origins_raw, *tok;
+	char		*p = c->cors_origins_raw, *tok;
+	const char	*self[1];
 
 	c->ncors_origins = 0;
 	while ((tok = strsep(&p, " \t,")) != NULL) {
@@ -255,6 +261,13 @@ split_origins(struct cfg *c, char *err, size_t errsz)
 		if (c->ncors_origins == CFG_MAXORIGINS) {
 			(void)snprintf(err, errsz, "cors.allowed_origins: more than %d origins",
 			    CFG_MAXORIGINS);
+			return -1;
+		}
+		self[0] = tok;
+		if (strcmp(tok, "null") != 0 && (strstr(tok, "://") == NULL ||
+		    !cors_origin_allowed(tok, self, 1))) {
+			(void)snprintf(err, errsz, "cors.allowed_origins: \"%s\" is not an "
+			    "origin like https://app.example.com", tok);
 			return -1;
 		}
 		c->cors_origins[c->ncors_origins++] = tok;

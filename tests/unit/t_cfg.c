@@ -32,6 +32,8 @@ static const struct {
 	{ "secret_key = " KEY "\n[mail]\nbackend = sendmail\n", { NULL }, "mail.backend" },
 	{ "secret_key = " KEY "\n", { "JWTAUTH_DB_PORT=x", NULL }, "JWTAUTH_DB_PORT" },
 	{ "secret_key = " KEY "\nlog_level = loud\n", { NULL }, "log_level" },
+	{ "secret_key = " KEY "\n[cors]\nallowed_origins = http://[::1\n", { NULL }, "not an origin" },
+	{ "secret_key = " KEY "\n[cors]\nallowed_origins = localhost:3000\n", { NULL }, "not an origin" },
 };
 
 int
