@@ -75,6 +75,21 @@ class MariaDB:
         subprocess.run(['mariadb-install-db', '--no-defaults', '--datadir=' + data, '--user=' + user,
                         '--auth-root-authentication-method=socket', '--skip-test-db'],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.launch()
+        self.sql("CREATE DATABASE jwtauth CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;"
+                 "CREATE USER 'jwtauth'@'localhost' IDENTIFIED BY '%s';"
+                 "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'localhost';"
+                 % self.password, db=None)
+        with open(os.path.join(SRC, 'sql', 'schema.sql')) as fh:
+            self.sql(fh.read())
+
+    def start_again(self):
+        """Start the stopped server on the same data directory."""
+        self.launch()
+
+    def launch(self):
+        data = os.path.join(self.root, 'data')
+        user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
         self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
                           '--skip-networking', '--user=' + user,
                           '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
@@ -87,12 +102,6 @@ class MariaDB:
             return subprocess.run(['mariadb-admin', '--no-defaults', '-S', self.sock, 'ping'],
                                   capture_output=True).returncode == 0
         wait_for(up, 60, 'mariadbd')
-        self.sql("CREATE DATABASE jwtauth CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;"
-                 "CREATE USER 'jwtauth'@'localhost' IDENTIFIED BY '%s';"
-                 "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'localhost';"
-                 % self.password, db=None)
-        with open(os.path.join(SRC, 'sql', 'schema.sql')) as fh:
-            self.sql(fh.read())
 
     def sql(self, text, db='jwtauth'):
         argv = ['mariadb', '--no-defaults', '-S', self.sock, '--batch', '--skip-column-names']
@@ -106,6 +115,7 @@ class MariaDB:
     def stop(self):
         if self.proc:
             self.proc.stop()
+            self.proc = None
 
 
 class Lighttpd:

@@ -834,4 +834,32 @@ def t_send_reset_validation(s, t):
     t.eq(r.json['name'] if r.json else None, 'User Password Reset', 'OPTIONS reset')
 
 
+
+
+def t_zz_database_reconnect(s, t):
+    """Runs last: kills the server side of every jwtauth connection, then restarts MariaDB."""
+    email, uid, access, _ = register(s)
+    auth = {'Authorization': 'Bearer ' + access}
+    for i in range(4):   # make every worker process connect and prepare
+        s.request('GET', P_PROFILE, headers=auth)
+        s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'})
+    ids = s.db.sql("SELECT id FROM information_schema.processlist WHERE user='jwtauth'").split()
+    for i in ids:
+        s.db.sql('KILL %s' % i)
+    t.ok(len(ids) > 0 or s.mode == 'cgi', 'killed %d live connections (CGI processes keep none)' % len(ids))
+    t.eq([s.request('GET', P_PROFILE, headers=auth).status for _ in range(4)], [200] * 4,
+         'profile after the connections were killed (reconnect, prepare again, retry)')
+    t.eq([s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'}).status
+          for _ in range(4)], [200] * 4, 'login after the connections were killed')
+    t.eq(s.request('POST', P_REGISTER, json_body=reg_body(new_email('after-kill'))).status, 201,
+         'register after the connections were killed')
+    s.db.stop()
+    r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'})
+    check(t, r, 503, errors(detail='Service temporarily unavailable, try again later.', code='service_unavailable'),
+          'database down: 503 JSON error, the process lives on')
+    s.db.start_again()
+    t.eq([s.request('GET', P_PROFILE, headers=auth).status for _ in range(4)], [200] * 4,
+         'profile after MariaDB restarted')
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith('t_')]
