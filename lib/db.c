@@ -296,8 +296,10 @@ db_user_set_password(struct db *db, int64_t id, const char *hash)
 	return db_run(db, SQL_USER_SET_PASSWORD, p, NULL, NULL);
 }
 
-enum db_rc
-db_user_reset_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
+/* UPDATE password = new WHERE id AND password = old, with or without updated_at. */
+static enum db_rc
+replace_password(struct db *db, enum sql_id stmt, int64_t id, const char *old_hash,
+    const char *new_hash)
 {
 	MYSQL_BIND	 p[3];
 	unsigned long	 l[2];
@@ -305,17 +307,17 @@ db_user_reset_password(struct db *db, int64_t id, const char *old_hash, const ch
 	bind_str(&p[0], new_hash, strlen(new_hash), &l[0]);
 	bind_i64(&p[1], &id);
 	bind_str(&p[2], old_hash, strlen(old_hash), &l[1]);
-	return db_run(db, SQL_USER_RESET_PASSWORD, p, NULL, NULL);
+	return db_run(db, stmt, p, NULL, NULL);
+}
+
+enum db_rc
+db_user_reset_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
+{
+	return replace_password(db, SQL_USER_RESET_PASSWORD, id, old_hash, new_hash);
 }
 
 enum db_rc
 db_user_rehash(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
 {
-	MYSQL_BIND	 p[3];
-	unsigned long	 l[2];
-
-	bind_str(&p[0], new_hash, strlen(new_hash), &l[0]);
-	bind_i64(&p[1], &id);
-	bind_str(&p[2], old_hash, strlen(old_hash), &l[1]);
-	return db_run(db, SQL_USER_REHASH, p, NULL, NULL);
+	return replace_password(db, SQL_USER_REHASH, id, old_hash, new_hash);
 }

@@ -486,29 +486,11 @@ cs_lookup(const char *name, size_t n)
 {
 	const struct pycodec	*c;
 	char			 norm[64], alt[64];
-	size_t			 i, o = 0;
-	int			 punct = 0;
-	unsigned char		 ch;
+	size_t			 i, o;
 
-	for (i = 0; i < n; i++) {
-		ch = (unsigned char)name[i];
-		if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-		    (ch >= 'A' && ch <= 'Z') || ch == '.') {
-			if (punct && o > 0) {
-				if (o + 1 >= sizeof(norm))
-					return NULL;
-				norm[o++] = '_';
-			}
-			punct = 0;
-			if (o + 1 >= sizeof(norm))
-				return NULL;
-			norm[o++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-		} else
-			punct = 1;
-	}
-	norm[o] = '\0';
-	if (o == 0)
+	if (py_normalize_encoding(name, n, norm, sizeof(norm)) == -1)
 		return NULL;
+	o = strlen(norm);
 	if ((c = cs_find(norm, 0)) != NULL)
 		return c;
 	for (i = 0; i <= o; i++)

@@ -30,6 +30,7 @@
 
 #include "buf.h"
 #include "mime.h"
+#include "pyrt.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -323,28 +324,12 @@ static enum cset
 cset_lookup(const char *s, size_t n)
 {
 	char		 norm[32], alt[32];
-	size_t		 i, j = 0;
-	int		 punct = 0;
-	unsigned char	 c;
+	size_t		 i, j;
 
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\0')
-			return CS_NONE;
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z') || c == '.')) {
-			punct = 1;
-			continue;
-		}
-		/* Longer than any name we know: no match. */
-		if (j + 2 >= sizeof(norm))
-			return CS_NONE;
-		if (punct && j > 0)
-			norm[j++] = '_';
-		norm[j++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		punct = 0;
-	}
-	norm[j] = '\0';
+	/* Longer than any name we know, or raising: no match. */
+	if (py_normalize_encoding(s, n, norm, sizeof(norm)) == -1)
+		return CS_NONE;
+	j = strlen(norm);
 	for (i = 0; i <= j; i++)
 		alt[i] = norm[i] == '.' ? '_' : norm[i];
 	for (i = 0; i < NELEMS(csets); i++)

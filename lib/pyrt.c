@@ -679,3 +679,32 @@ py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out)
 	buf_add(out, "", 0);
 	return buf_ok(out) ? 0 : -1;
 }
+
+int
+py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t		 i, o = 0;
+	int		 punct = 0;
+	unsigned char	 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\0')
+			return -1;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || c == '.')) {
+			punct = 1;
+			continue;
+		}
+		if (o + (punct && o > 0) + 1 >= outsz)
+			return -1;
+		if (punct && o > 0)
+			out[o++] = '_';
+		out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		punct = 0;
+	}
+	if (o == 0 || outsz == 0)
+		return -1;
+	out[o] = '\0';
+	return 0;
+}

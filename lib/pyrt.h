@@ -108,6 +108,16 @@ int	 py_lower(const char *s, size_t n, struct buf *out);
  */
 int	 py_urlsafe_b64decode(const char *s, size_t n, struct buf *out);
 
+/*
+ * The name codecs.lookup() searches for: CPython 3.11's
+ * encodings.normalize_encoding after lower-casing (ASCII letters
+ * lower-cased, digits and '.' kept, every run of other bytes, non-ASCII
+ * included, one '_' between them, none leading or trailing).  Returns 0,
+ * or -1 when the result does not fit out, is empty, or s holds a NUL
+ * (Python raises ValueError).
+ */
+int	 py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz);
+
 /* base64.urlsafe_b64encode(s).rstrip(b'='), appended to out. */
 int	 py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out);
 

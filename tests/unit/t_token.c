@@ -214,7 +214,7 @@ main(void)
 		msg = NULL;
 		rc = tok_decode(&c, b.p, b.len, rejects[i].want, now, &t, &msg);
 		ok(rc == -1 && msg != NULL && strcmp(msg, rejects[i].msg) == 0, "reject %s: %s",
-		    rejects[i].name, rc == 0 ? "(accepted)" : msg);
+		    rejects[i].name, rc == 0 ? "(accepted)" : msg ? msg : "(no message)");
 		if (rc == 0)
 			tok_free(&t);
 	}
