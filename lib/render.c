@@ -18,11 +18,17 @@
 #define CT_DRF		"application/json"
 #define CT_HTML		"text/html; charset=utf-8"
 
-/* Headers every Django response carries (SecurityMiddleware, XFrameOptionsMiddleware). */
+/*
+ * SecurityMiddleware's headers, on every response, and XFrameOptionsMiddleware's,
+ * only on responses that passed it: it is the last middleware, so the
+ * answers CorsMiddleware (preflight) and CommonMiddleware (APPEND_SLASH)
+ * return early never get X-Frame-Options.
+ */
 static void
-security_headers(struct http_resp *r)
+security_headers(struct http_resp *r, int xframe)
 {
-	http_set_header(r, "X-Frame-Options", "DENY");
+	if (xframe)
+		http_set_header(r, "X-Frame-Options", "DENY");
 	http_set_header(r, "X-Content-Type-Options", "nosniff");
 	http_set_header(r, "Referrer-Policy", "same-origin");
 }
@@ -192,7 +198,7 @@ render_view(struct ctx *c, enum err e)
 			http_set_header(r, "WWW-Authenticate", "Bearer realm=\"api\"");
 	}
 	http_set_header(r, "Allow", "%s", allow_header(ep));
-	security_headers(r);
+	security_headers(r, 1);
 	cors_headers(c, !seed);
 }
 
@@ -248,7 +254,7 @@ render_preflight(struct ctx *c)
 	r->status = 200;
 	buf_reset(&r->body);
 	http_set_header(r, "Content-Type", CT_HTML);
-	security_headers(r);
+	security_headers(r, 0);
 	cors_headers(c, 0);
 }
 
@@ -261,7 +267,7 @@ render_redirect(struct ctx *c, const char *location)
 	buf_reset(&r->body);
 	http_set_header(r, "Content-Type", CT_HTML);
 	http_set_header(r, "Location", "%s", location);
-	security_headers(r);
+	security_headers(r, 0);
 	cors_headers(c, 0);
 }
 
@@ -277,6 +283,6 @@ render_not_found_page(struct ctx *c)
 	    "  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n"
 	    "</body>\n</html>\n");
 	http_set_header(r, "Content-Type", CT_HTML);
-	security_headers(r);
+	security_headers(r, 1);
 	cors_headers(c, 0);
 }

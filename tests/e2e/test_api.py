@@ -357,7 +357,8 @@ def t_methods_and_metadata(s, t):
 def t_redirects_and_404(s, t):
     email = new_email('slash')
     r = s.request('POST', P_REGISTER.rstrip('/'), json_body=reg_body(email))
-    check(t, r, 301, name='POST without slash', Location=P_REGISTER, ctype='text/html; charset=utf-8', vary='Origin')
+    check(t, r, 301, name='POST without slash', Location=P_REGISTER, ctype='text/html; charset=utf-8', vary='Origin',
+          x_frame_options=None, x_content_type_options='nosniff', referrer_policy='same-origin')
     t.eq(r.body, b'', '301: empty body')
     t.eq(r.header('Allow'), None, '301: no Allow')
     r = s.request('GET', P_REGISTER.rstrip('/') + '?a=1&b=%20')
@@ -366,7 +367,10 @@ def t_redirects_and_404(s, t):
     t.eq(r.status, 404, 'the redirected POST created nobody')
     for p in ('/api/user/does-not-exist/', '/api/user/logout/', '/', '/api/user/register/x/', '/api/user/registerx/'):
         r = s.request('GET', p)
-        t.eq(r.status, 404, 'GET %s: 404' % p)
+        check(t, r, 404, name='GET %s' % p, x_frame_options='DENY', x_content_type_options='nosniff',
+              referrer_policy='same-origin')
+    r = s.request('GET', P_PROFILE, body=b'{}', headers={'Content-Type': 'application/json'})
+    check(t, r, 401, name='GET with a body reaches the view', allow=ALLOW_GET)
 
 
 def t_login(s, t):
@@ -618,7 +622,8 @@ def t_cors(s, t):
         r = s.request('OPTIONS', path, headers={**hdr, 'Origin': origin})
         check(t, r, 200, name='preflight %s from %s' % (path, origin), text='', ctype='text/html; charset=utf-8',
               vary='Origin', access_control_allow_origin=origin, access_control_allow_headers=acah,
-              access_control_allow_methods=acam, access_control_max_age='86400', Content_Length='0')
+              access_control_allow_methods=acam, access_control_max_age='86400', Content_Length='0',
+              x_frame_options=None, x_content_type_options='nosniff', referrer_policy='same-origin')
     r = s.request('OPTIONS', P_REGISTER, headers={**hdr, 'Origin': bad})
     check(t, r, 200, name='preflight from a foreign origin', text='', vary='Origin', access_control_allow_origin=None,
           access_control_allow_methods=None)
