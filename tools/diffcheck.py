@@ -114,11 +114,105 @@ def cases():
     yield 'register long name unicode', 'POST', '/api/user/register/', reg(email='bad', name='\U0001F600' * 201), J
 
 
+def b64url(b):
+    import base64
+    return base64.urlsafe_b64encode(b).rstrip(b'=').decode()
+
+
+def forge(secret, payload, header=None):
+    import hashlib
+    import hmac
+    h = b64url(json.dumps(header or {'alg': 'HS256', 'typ': 'JWT'}, separators=(',', ':')).encode())
+    p = b64url(json.dumps(payload, separators=(',', ':')).encode())
+    sig = b64url(hmac.new(secret.encode(), ('%s.%s' % (h, p)).encode(), hashlib.sha256).digest())
+    return '%s.%s.%s' % (h, p, sig)
+
+
+def flows():
+    """Stateful flows: fn(send, secret, tag) -> list of (status, headers, body)."""
+    import time
+    import uuid
+    J = {'Content-Type': 'application/json'}
+
+    def reg(send, tag, **kw):
+        body = {'email': 'f%s.%s@example.com' % (tag, RUN), 'name': 'Flow', 'password': 'pw-1',
+                'password2': 'pw-1', 'tc': True}
+        body.update(kw)
+        r = send('POST', '/api/user/register/', json.dumps(body).encode(), J)
+        return r, json.loads(r[2]) if r[0] == 201 else {}
+
+    def f_tokens(send, secret, tag):
+        out = []
+        r, tok = reg(send, tag + 'a')
+        out.append(r)
+        a = {'Authorization': 'Bearer ' + tok['access']}
+        uid = json.loads(__import__('base64').urlsafe_b64decode(tok['access'].split('.')[1] + '==='))['user_id']
+        now = int(time.time())
+        for hdr in (a, {'Authorization': 'Bearer ' + tok['access'] + ' '}, {'Authorization': '  Bearer   ' + tok['access']},
+                    {'Authorization': 'Bearer ' + tok['access'], 'Accept': 'application/json; indent=4'}):
+            out.append(send('GET', '/api/user/profile/', None, hdr))
+        out.append(send('OPTIONS', '/api/user/profile/', None, a))
+        out.append(send('HEAD', '/api/user/profile/', None, a))
+        for claims in ({'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': uid},
+                       {'token_type': 'access', 'exp': now + 100.5, 'jti': 1, 'user_id': str(uid)},
+                       {'token_type': 'access', 'exp': now + 100, 'iat': now - 10, 'nbf': now - 1, 'jti': None, 'user_id': uid},
+                       {'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': uid, 'aud': 'someone'},
+                       {'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': 0},
+                       {'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': -5},
+                       {'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': ''},
+                       {'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': '%d.0' % uid},
+                       {'token_type': 'access', 'exp': now + 100, 'jti': 'x', 'user_id': uid + 0.5},
+                       {'token_type': 'access', 'exp': now + 100, 'iat': now + 30, 'jti': 'x', 'user_id': uid},
+                       {'token_type': 'access', 'exp': now + 100, 'nbf': now + 30, 'jti': 'x', 'user_id': uid}):
+            out.append(send('GET', '/api/user/profile/', None, {'Authorization': 'Bearer ' + forge(secret, claims)}))
+        rt = forge(secret, {'token_type': 'refresh', 'exp': now + 100, 'iat': now - 50, 'jti': 'x', 'user_id': str(uid), 'x': [1]})
+        r = send('POST', '/api/user/token/refresh/', json.dumps({'refresh': rt}).encode(), J)
+        out.append((r[0], r[1], b'<access>' if r[0] == 200 else r[2]))
+        if r[0] == 200:
+            acc = json.loads(r[2])['access']
+            p = json.loads(__import__('base64').urlsafe_b64decode(acc.split('.')[1] + '==='))
+            out.append((0, {}, json.dumps({k: (v if k not in ('exp', 'jti') else '*') for k, v in sorted(p.items())}).encode()))
+        for rt in (forge(secret, {'token_type': 'refresh', 'exp': now + 100, 'jti': 'x'}),
+                   forge(secret, {'token_type': 'refresh', 'exp': now + 100, 'jti': 'x', 'user_id': 0}),
+                   forge(secret, {'token_type': 'refresh', 'exp': now + 100, 'jti': 'x', 'user_id': 'zz'})):
+            r = send('POST', '/api/user/token/refresh/', json.dumps({'refresh': rt}).encode(), J)
+            out.append((r[0], r[1], b'<access>' if r[0] == 200 else r[2]))
+        out.append(send('POST', '/api/user/token/verify/', json.dumps({'token': ' ' + tok['refresh'] + '\n'}).encode(), J))
+        out.append(send('POST', '/api/user/changepassword/', b'password=a&password2=a', {**a, 'Content-Type': 'application/x-www-form-urlencoded'}))
+        out.append(send('POST', '/api/user/changepassword/', b'', a))
+        out.append(send('POST', '/api/user/changepassword/', b'{"password": "x", "password2": "x"}', {**a, **J, 'Accept': 'text/html'}))
+        return out
+
+    def f_multipart(send, secret, tag):
+        b = 'XyZ'
+        body = ('--XyZ\r\nContent-Disposition: form-data; name="email"\r\n\r\nm%s.%s@example.com\r\n'
+                '--XyZ\r\nContent-Disposition: form-data; name="name"; filename="n.txt"\r\nContent-Type: text/plain\r\n\r\nfile\r\n'
+                '--XyZ\r\nContent-Disposition: form-data; name="password"\r\n\r\np\r\n'
+                '--XyZ\r\nContent-Disposition: form-data; name="password2"\r\n\r\np\r\n--XyZ--\r\n') % (tag, RUN)
+        return [send('POST', '/api/user/register/', body.encode(), {'Content-Type': 'multipart/form-data; boundary=' + b})]
+
+    def f_login_case(send, secret, tag):
+        r, tok = reg(send, tag + 'C', email='MiXed.%s.%s@ExAmPle.COM' % (tag, RUN))
+        out = [r]
+        for e in ('mixed.%s.%s@example.com' % (tag, RUN), 'MIXED.%s.%s@EXAMPLE.COM' % (tag, RUN)):
+            x = send('POST', '/api/user/login/', json.dumps({'email': ' ' + e + ' ', 'password': ' pw-1 '}).encode(), J)
+            out.append((x[0], x[1], b'<tokens>' if x[0] == 200 else x[2]))
+        out.append(send('POST', '/api/user/send-reset-password-email/', json.dumps({'email': 'MIXED.%s.%s@example.com' % (tag, RUN)}).encode(), J))
+        out.append(send('POST', '/api/user/register/', json.dumps({'email': 'mixed.%s.%s@example.COM' % (tag, RUN), 'name': 'x', 'password': 'a', 'password2': 'b', 'tc': 'x'}).encode(), J))
+        return out
+
+    yield 'tokens', f_tokens
+    yield 'multipart file field', f_multipart
+    yield 'login case', f_login_case
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ref', default='http://127.0.0.1:8090')
     ap.add_argument('--new', default='http://127.0.0.1:8000')
     ap.add_argument('-k', default=None)
+    ap.add_argument('--ref-secret', default='var/reference/secret')
+    ap.add_argument('--new-secret', default='var/secret_key')
     a = ap.parse_args()
     diffs = 0
     for name, m, path, body, hdrs in cases():
@@ -140,6 +234,27 @@ def main():
             print('DIFF %s (%s %s)' % (name, m, path))
             for p in problems:
                 print('  ' + p)
+    secrets = {a.ref: open(a.ref_secret).read().strip(), a.new: open(a.new_secret).read().strip()}
+    for name, fn in flows():
+        if a.k and a.k not in name:
+            continue
+        tag = '%04d' % random.randrange(10000)
+        o1 = fn(lambda *x: send(a.ref, *x), secrets[a.ref], tag)
+        o2 = fn(lambda *x: send(a.new, *x), secrets[a.new], tag)
+        for i, (x, y) in enumerate(zip(o1, o2)):
+            probs = []
+            if x[0] != y[0]:
+                probs.append('status %s vs %s' % (x[0], y[0]))
+            for h in HDRS:
+                if x[1].get(h) != y[1].get(h):
+                    probs.append('%s: %r vs %r' % (h, x[1].get(h), y[1].get(h)))
+            if norm(x[2]) != norm(y[2]):
+                probs.append('body:\n    ref %s\n    new %s' % (norm(x[2])[:400], norm(y[2])[:400]))
+            if probs:
+                diffs += 1
+                print('DIFF flow %s step %d' % (name, i))
+                for p in probs:
+                    print('  ' + p)
     print('%d differences' % diffs)
     return 1 if diffs else 0
 
