@@ -8,12 +8,15 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -342,14 +345,114 @@ serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struct ht
 	log_set_request(0);
 }
 
+/* The FastCGI accept loop on the listening socket at fd 0. */
+static void
+fcgi_loop(const struct endpoint *ep, const struct cfg *cfg, struct db *db)
+{
+	FCGX_Request	 rq;
+
+	if (FCGX_InitRequest(&rq, 0, 0) != 0) {
+		log_err("FCGX_InitRequest failed");
+		return;
+	}
+	while (FCGX_Accept_r(&rq) >= 0) {
+		serve(ep, cfg, db, http_io_fcgi(&rq));
+		FCGX_Finish_r(&rq);
+	}
+	FCGX_Free(&rq, 1);
+}
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/*
+ * workers > 1: fork that many processes accepting on the one socket (what
+ * spawn-fcgi -F does), and replace any that dies, as long as we are not told
+ * to stop.  SIGTERM/SIGINT are passed on.  Returns the exit status.
+ */
+static int
+supervise(const struct endpoint *ep, const struct cfg *cfg, struct db *db)
+{
+	pid_t		*kids;
+	pid_t		 pid;
+	long		 i, n = cfg->workers;
+	int		 status;
+	time_t		 window = 0;
+	int		 recent = 0;
+	struct sigaction sa;
+
+	if ((kids = calloc((size_t)n, sizeof(*kids))) == NULL)
+		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	for (;;) {
+		for (i = 0; i < n && !stopping; i++) {
+			if (kids[i] != 0)
+				continue;
+			/* A worker that cannot stay up must not turn into a fork loop. */
+			if (time(NULL) != window) {
+				window = time(NULL);
+				recent = 0;
+			}
+			if (++recent > 2 * n) {
+				sleep(1);
+				continue;
+			}
+			if ((pid = fork()) == -1) {
+				log_err("fork: %s", strerror(errno));
+				sleep(1);
+				continue;
+			}
+			if (pid == 0) {
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGINT, SIG_DFL);
+				free(kids);
+				fcgi_loop(ep, cfg, db);
+				_exit(0);
+			}
+			kids[i] = pid;
+		}
+		if (stopping)
+			break;
+		if ((pid = waitpid(-1, &status, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (kids[i] == pid) {
+				kids[i] = 0;
+				if (!stopping)
+					log_warn("worker %ld (pid %ld) %s %d; starting another", i,
+					    (long)pid, WIFSIGNALED(status) ? "killed by signal" :
+					    "exited with", WIFSIGNALED(status) ? WTERMSIG(status) :
+					    WEXITSTATUS(status));
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (kids[i] != 0)
+			kill(kids[i], SIGTERM);
+	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
+		continue;
+	free(kids);
+	return 0;
+}
+
 int
 app_main(const struct endpoint *ep, int argc, char *argv[])
 {
 	struct cfg	 cfg;
 	struct db	*db = NULL;
-	FCGX_Request	 rq;
 	char		 err[512];
-	int		 lvl;
+	int		 lvl, rc = 0;
 
 	(void)argc;
 	(void)argv;
@@ -384,20 +487,19 @@ app_main(const struct endpoint *ep, int argc, char *argv[])
 	if (FCGX_IsCGI()) {
 		serve(ep, &cfg, db, http_io_cgi());
 	} else {
-		if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, 0, 0) != 0) {
+		if (FCGX_Init() != 0) {
 			fprintf(stderr, "%s: FastCGI initialisation failed\n", ep->prog);
 			goto fail;
 		}
-		while (FCGX_Accept_r(&rq) >= 0) {
-			serve(ep, &cfg, db, http_io_fcgi(&rq));
-			FCGX_Finish_r(&rq);
-		}
-		FCGX_Free(&rq, 1);
+		if (cfg.workers > 1)
+			rc = supervise(ep, &cfg, db);
+		else
+			fcgi_loop(ep, &cfg, db);
 	}
 	db_free(db);
 	pw_done();
 	cfg_free(&cfg);
-	return 0;
+	return rc;
 fail:
 	db_free(db);
 	cfg_free(&cfg);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cfg.h"
@@ -48,6 +49,7 @@ static const struct key keys[] = {
 	{ "jwtauth", "password_hash_cost", K_LONG, S(password_hash_cost), "0", 0, 31 },
 	{ "jwtauth", "max_body_size", K_LONG, S(max_body), "65536", 1024, 16777216 },
 	{ "jwtauth", "log_level", K_STR, S(log_level), "info", 0, 0 },
+	{ "jwtauth", "workers", K_LONG, S(workers), "1", 1, 64 },
 	{ "cors", "allowed_origins", K_STR, S(cors_origins_raw),
 	    "http://localhost:3000 http://127.0.0.1:3000", 0, 0 },
 	{ "db", "socket", K_STR, S(db_socket), "", 0, 0 },
@@ -358,6 +360,24 @@ err:
 	return -1;
 }
 
+/* "jwtauth.conf" in the directory of the running binary into out; 0 or -1. */
+static int
+beside_binary(char *out, size_t outsz)
+{
+	char	 exe[4096], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return -1;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	if (snprintf(out, outsz, "%s/jwtauth.conf", exe) >= (int)outsz)
+		return -1;
+	return 0;
+}
+
 int
 cfg_load(struct cfg *c, char *err, size_t errsz)
 {
@@ -365,12 +385,15 @@ cfg_load(struct cfg *c, char *err, size_t errsz)
 	int		 explicit = path != NULL && *path != '\0';
 	struct buf	 text = BUF_INIT;
 	FILE		*f = NULL;
-	char		 chunk[4096];
+	char		 chunk[4096], beside[4096];
 	size_t		 n;
 	int		 rc = -1;
 
-	if (!explicit)
+	if (!explicit) {
 		path = SYSCONFDIR "/jwtauth/jwtauth.conf";
+		if (beside_binary(beside, sizeof(beside)) == 0 && access(beside, F_OK) == 0)
+			path = beside;
+	}
 	if ((f = fopen(path, "r")) == NULL) {
 		if (explicit || errno != ENOENT) {
 			(void)snprintf(err, errsz, "%s: %s", path, strerror(errno));
@@ -391,10 +414,12 @@ cfg_load(struct cfg *c, char *err, size_t errsz)
 	    (const char *const *)environ, err, errsz) == -1) {
 		/* Prefix the file name so the operator knows where to look. */
 		if (f != NULL && strncmp(err, "config:", 7) == 0) {
-			char tmp[512];
+			struct buf named = BUF_INIT;
 
-			(void)snprintf(tmp, sizeof(tmp), "%s%s", path, err + 6);
-			(void)snprintf(err, errsz, "%s", tmp);
+			buf_printf(&named, "%s%s", path, err + 6);
+			if (buf_ok(&named))
+				(void)snprintf(err, errsz, "%s", named.p);
+			buf_free(&named);
 		}
 		goto out;
 	}

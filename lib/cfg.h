@@ -2,8 +2,10 @@
  * cfg.h - configuration: one INI-style file read at start-up, each key
  * overridable by an environment variable (JWTAUTH_<KEY> for the [jwtauth]
  * section, JWTAUTH_<SECTION>_<KEY> for the others).  The file is
- * $JWTAUTH_CONFIG, else SYSCONFDIR/jwtauth/jwtauth.conf; a missing default
- * file is not an error (defaults and the environment apply).
+ * $JWTAUTH_CONFIG, else jwtauth.conf beside the running binary (shared
+ * hosting: the binaries and their configuration in one cgi-bin folder),
+ * else SYSCONFDIR/jwtauth/jwtauth.conf; a missing default file is not an
+ * error (defaults and the environment apply).
  */
 #ifndef JWTAUTH_CFG_H
 #define JWTAUTH_CFG_H
@@ -26,6 +28,7 @@ struct cfg {
 	char	*password_hash;		/* "yescrypt" (default), "bcrypt", "sha512crypt" */
 	long	 password_hash_cost;	/* crypt_gensalt count; 0 = the method's default */
 	long	 max_body;		/* bytes, default 65536 */
+	long	 workers;		/* FastCGI processes on one socket (spawn-fcgi), default 1 */
 	char	*log_level;		/* error, warning, info, debug */
 	/* [cors] */
 	char	*cors_origins_raw;	/* space/comma separated */

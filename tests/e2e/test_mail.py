@@ -74,7 +74,7 @@ def row(s, uid):
 
 
 def run(t):
-    s = harness.Stack('cgi')
+    s = harness.Stack('lighttpd-cgi')
     try:
         s.start()
         subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
@@ -144,7 +144,7 @@ def run(t):
                  '[smtp] %s: the password still works' % name)
             if srv is not None:
                 srv.stop()
-        log = open(os.path.join(s.root, 'lighttpd.log'), errors='replace').read()
+        log = s.web.logs()
         t.ok('reset mail for user' in log and 'app-password' not in log and 'not-the-password' not in log,
              '[smtp] failures are logged, without the password')
         t.ok(not s.web.sanitizer_reports(), '[smtp] no sanitizer reports', '\n'.join(s.web.sanitizer_reports()[:10]))
