@@ -789,19 +789,6 @@ h_strip(const char *s, size_t *a, size_t *b, enum hmode mode)
 		(*b)--;
 }
 
-/* Value of hex digit c, or -1. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * urllib.parse.unquote(s, encoding=c, errors='replace') on UTF-8 text s:
  * without '%' s is kept; otherwise each run of ASCII is percent-decoded to
@@ -833,8 +820,8 @@ qs_unquote(const char *s, size_t n, const struct pycodec *c, struct buf *out)
 		buf_reset(&bytes);
 		for (k = i; k < j; k++) {
 			if (s[k] == '%' && j - k >= 3 &&
-			    (hi = hexval(s[k + 1])) >= 0 &&
-			    (lo = hexval(s[k + 2])) >= 0) {
+			    (hi = py_hexdigit(s[k + 1])) >= 0 &&
+			    (lo = py_hexdigit(s[k + 2])) >= 0) {
 				buf_putc(&bytes, hi * 16 + lo);
 				k += 2;
 			} else
@@ -1211,7 +1198,7 @@ js_hex4(const char *s, uint32_t *c)
 
 	*c = 0;
 	for (i = 0; i < 4; i++) {
-		if ((d = hexval(s[i])) < 0)
+		if ((d = py_hexdigit(s[i])) < 0)
 			return -1;
 		*c = (*c << 4) | (uint32_t)d;
 	}
@@ -2101,7 +2088,7 @@ mp_filename_ok(const char *s, size_t n)
 		if (j < n && s[j] == '#') {
 			k = j + 1;
 			hex = k + 1 < n && (s[k] == 'x' || s[k] == 'X') &&
-			    hexval(s[k + 1]) >= 0;
+			    py_hexdigit(s[k + 1]) >= 0;
 			if (hex)
 				k++;
 			else if (k >= n || s[k] < '0' || s[k] > '9') {
@@ -2109,7 +2096,7 @@ mp_filename_ok(const char *s, size_t n)
 				continue;
 			}
 			for (num = 0; k < n; k++) {
-				d = hexval(s[k]);
+				d = py_hexdigit(s[k]);
 				if (d < 0 || (!hex && d > 9))
 					break;
 				if (num <= 0x10ffff)

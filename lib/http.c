@@ -47,17 +47,6 @@ http_param(struct http_io *io, const char *name)
 	return getenv(name);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * The path as Django sees request.path: percent-escapes decoded (the WSGI
  * server's job), then bytes that are not valid UTF-8 percent-encoded again
@@ -74,8 +63,8 @@ decode_path(const char *raw, size_t n)
 
 	for (i = 0; i < n; i++) {
 		if (raw[i] == '%' && i + 2 < n &&
-		    (hi = hexval((unsigned char)raw[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)raw[i + 2])) >= 0 && (hi | lo) != 0) {
+		    (hi = py_hexdigit((unsigned char)raw[i + 1])) >= 0 &&
+		    (lo = py_hexdigit((unsigned char)raw[i + 2])) >= 0 && (hi | lo) != 0) {
 			buf_putc(&dec, hi * 16 + lo);
 			i += 2;
 		} else

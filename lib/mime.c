@@ -184,19 +184,6 @@ py_decimal(uint32_t cp)
 	return (int)(cp - dec_zeros[lo - 1]);
 }
 
-/* Value of a hex digit (unquote_to_bytes' _hexdig), or -1. */
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* bytes.strip() of s[0..*n): returns the start, *n the new length. */
 static const char *
 bstrip(const char *s, size_t *n)
@@ -371,8 +358,8 @@ put_unquoted(struct buf *b, const char *s, size_t n, enum henc enc,
 		buf_reset(tmp);
 		for (; i + run < n && (unsigned char)s[i + run] < 0x80; run++) {
 			if (s[i + run] == '%' && i + run + 2 < n &&
-			    (h1 = hexval((unsigned char)s[i + run + 1])) >= 0 &&
-			    (h2 = hexval((unsigned char)s[i + run + 2])) >= 0) {
+			    (h1 = py_hexdigit((unsigned char)s[i + run + 1])) >= 0 &&
+			    (h2 = py_hexdigit((unsigned char)s[i + run + 2])) >= 0) {
 				(void)buf_putc(tmp, h1 * 16 + h2);
 				run += 2;
 			} else

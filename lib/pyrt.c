@@ -708,3 +708,15 @@ py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz)
 	out[o] = '\0';
 	return 0;
 }
+
+int
+py_hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -118,6 +118,9 @@ int	 py_urlsafe_b64decode(const char *s, size_t n, struct buf *out);
  */
 int	 py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz);
 
+/* Value of one hex digit (urllib.parse's _hexdig), or -1. */
+int	 py_hexdigit(int c);
+
 /* base64.urlsafe_b64encode(s).rstrip(b'='), appended to out. */
 int	 py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out);
 

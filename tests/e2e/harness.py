@@ -18,6 +18,10 @@ import urllib.parse
 BUILD = os.environ.get('JWTAUTH_BUILDDIR') or os.path.abspath('.')
 SRC = os.environ.get('JWTAUTH_SRCDIR') or os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 SECRET = 'e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz'
+
+# Processes and waiting: the same code ./dev run uses (tools/frontend.py).
+sys.path.insert(0, os.path.join(SRC, 'tools'))
+from frontend import Child as Proc, wait_for  # noqa: E402
 ENDPOINTS = ('register', 'login', 'profile', 'token-refresh', 'token-verify')
 
 
@@ -27,40 +31,6 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def wait_for(pred, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    raise RuntimeError('timed out waiting for %s' % what)
-
-
-class Proc:
-    """A server process we started; stop() kills it by pid."""
-
-    def __init__(self, argv, log, env=None):
-        self.log = open(log, 'ab')
-        self.p = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                  start_new_session=True)
-
-    def alive(self):
-        return self.p.poll() is None
-
-    def stop(self):
-        if self.alive():
-            try:
-                os.killpg(self.p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.p.pid, signal.SIGKILL)
-                self.p.wait()
-        self.log.close()
 
 
 class MariaDB:
