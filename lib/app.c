@@ -113,47 +113,49 @@ slash_location(const struct http_req *req, struct buf *out)
 	}
 }
 
+/* A view's renderers: media type and ?format= name, in DRF's order. */
+struct renderer {
+	const char	*type;
+	const char	*format;
+};
+
+static const struct renderer seed_renderers[] = {	/* the seed's UserRenderer */
+	{ "application/json", "json" },
+};
+static const struct renderer jwt_renderers[] = {	/* DRF's defaults */
+	{ "application/json", "json" },
+	{ "text/html", "api" },				/* BrowsableAPIRenderer */
+};
+
 /*
  * DRF's DefaultContentNegotiation: ?format= filters the renderers (none
- * left: 404), then Accept picks one (none: 406).
+ * left: 404), then Accept picks one (none: 406) and may ask for an indent.
+ * jwtauth does not reproduce the browsable API: HTML is answered with JSON.
  */
 static enum err
 negotiate(struct ctx *c)
 {
-	static const char *const seed_types[] = { "application/json" };
-	static const char *const jwt_types[] = { "application/json", "text/html" };
-	static const char *const jwt_formats[] = { "json", "api" };
-	const char	*types[2];
-	size_t		 n = 0, i, total;
-	struct form	 q = { 0 };
-	struct val	 fmt;
-	char		 msg[64];
-	int		 idx;
+	const struct renderer	*r = c->ep->kind == EP_SEED ? seed_renderers : jwt_renderers;
+	size_t			 nr = c->ep->kind == EP_SEED ? 1 : 2, n = 0, i;
+	const char		*types[2];
+	struct form		 q = { 0 };
+	struct val		 fmt = { 0 };
+	char			 msg[64];
 
-	total = c->ep->kind == EP_SEED ? 1 : 2;
 	if (c->req->query[0] != '\0' &&
 	    form_parse(&q, "application/x-www-form-urlencoded", c->req->query,
-	    strlen(c->req->query), msg, sizeof(msg)) == FORM_OK &&
-	    (fmt = form_get(&q, "format")).kind == V_STR && fmt.len > 0) {
-		for (i = 0; i < total; i++)
-			if (strcmp(fmt.s, c->ep->kind == EP_SEED ? "json" : jwt_formats[i]) == 0)
-				types[n++] = c->ep->kind == EP_SEED ? seed_types[i] : jwt_types[i];
-		form_free(&q);
-		if (n == 0)
-			return errinfo_set(&c->err, ERR_NOT_FOUND, NULL);
-	} else {
-		form_free(&q);
-		for (i = 0; i < total; i++)
-			types[n++] = c->ep->kind == EP_SEED ? seed_types[i] : jwt_types[i];
-	}
-	idx = mime_negotiate(c->req->accept, types, n, &c->indent);
-	if (idx < 0) {
+	    strlen(c->req->query), msg, sizeof(msg)) == FORM_OK)
+		fmt = form_get(&q, "format");
+	for (i = 0; i < nr; i++)
+		if (fmt.kind != V_STR || fmt.len == 0 || strcmp(fmt.s, r[i].format) == 0)
+			types[n++] = r[i].type;
+	form_free(&q);
+	if (n == 0)
+		return errinfo_set(&c->err, ERR_NOT_FOUND, NULL);
+	if (mime_negotiate(c->req->accept, types, n, &c->indent) < 0) {
 		c->indent = 0;
 		return errinfo_set(&c->err, ERR_NOT_ACCEPTABLE, NULL);
 	}
-	/* The browsable API is not part of jwtauth: HTML is answered with JSON. */
-	if (c->ep->kind == EP_SEED)
-		c->indent = 0;
 	return ERR_OK;
 }
 
@@ -245,7 +247,6 @@ dispatch(struct ctx *c)
 	if ((e = parse_body(c, &f)) != ERR_OK)
 		goto out;
 	e = field_validate(ep->fields, ep->nfields, &f, c, in, &c->err.verr);
-	form_free(&f);
 	if (e != ERR_OK) {
 		if (e == ERR_INVALID)
 			errinfo_set(&c->err, ERR_INVALID, NULL);
@@ -292,10 +293,10 @@ handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
 			render_not_found_page(&c);
 		goto out;
 	}
-	jout_init(&c.out, &resp->body, ep->kind == EP_SEED ? JOUT_PYTHON : JOUT_DRF, 0);
 	if ((e = negotiate(&c)) != ERR_OK)
 		goto render;
-	c.out.indent = ep->kind == EP_SEED ? 0 : c.indent;
+	/* The seed's renderer ignores indent; jout_init drops it for that style. */
+	jout_init(&c.out, &resp->body, ep->kind == EP_SEED ? JOUT_PYTHON : JOUT_DRF, c.indent);
 	if (ep->authenticate &&
 	    (e = auth_request(cfg, db, req->authorization, c.now, &c.user, &c.authed,
 	    &c.err)) != ERR_OK)
