@@ -7,8 +7,7 @@
 
 /* UserRegistrationSerializer: Meta.fields order; limits from the model. */
 static const struct field_spec fields[REG__MAX] = {
-	[REG_EMAIL] =	  { "email", FT_EMAIL, 255, view_email_unused,
-			    "user with this email already exists.", 0 },
+	[REG_EMAIL] =	  { "email", FT_EMAIL, 255, view_email_unused, VIEW_MSG_EMAIL_TAKEN, 0 },
 	[REG_NAME] =	  { "name", FT_CHAR, 200, NULL, NULL, 0 },
 	[REG_PASSWORD] =  { "password", FT_CHAR, 128, NULL, NULL, PW_MAX_BYTES },
 	[REG_PASSWORD2] = { "password2", FT_CHAR, 0, NULL, NULL, 0 },

@@ -22,15 +22,16 @@
 #include "views.h"
 
 #define MSG_MISMATCH	"Password and Confirm password doesn't match!"
-#define MSG_EMAIL_TAKEN	"user with this email already exists."
 
 int
 view_email_unused(void *arg, const char *s, size_t n, enum err *e)
 {
 	struct ctx	*c = arg;
 	struct db_user	 u;
+	enum db_rc	 rc = db_user_by_email(c->db, s, n, &u);
 
-	switch (db_user_by_email(c->db, s, n, &u)) {
+	explicit_bzero(&u, sizeof(u));
+	switch (rc) {
 	case DB_NONE:
 		return 1;
 	case DB_OK:
@@ -110,7 +111,7 @@ view_register(struct ctx *c)
 		break;
 	case DB_DUP:
 		/* Lost a race with another registration of the same address. */
-		verr_add(&c->err.verr, "email", MSG_EMAIL_TAKEN);
+		verr_add(&c->err.verr, "email", VIEW_MSG_EMAIL_TAKEN);
 		e = errinfo_set(&c->err, ERR_INVALID, NULL);
 		goto out;
 	default:

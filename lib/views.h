@@ -25,6 +25,9 @@ enum { RESETMAIL_EMAIL, RESETMAIL__MAX };
 /* UserPasswordResetSerializer */
 enum { RESET_PASSWORD, RESET_PASSWORD2, RESET__MAX };
 
+/* The model's unique error for email, as DRF's ModelSerializer words it. */
+#define VIEW_MSG_EMAIL_TAKEN	"user with this email already exists."
+
 /* UniqueValidator(queryset=User.objects.all()) on email; arg is the struct ctx. */
 int	 view_email_unused(void *arg, const char *s, size_t n, enum err *e);
 
