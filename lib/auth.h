@@ -8,6 +8,18 @@
 #include "db.h"
 #include "err.h"
 
+enum auth_header {
+	AUTH_ANONYMOUS,	/* no header, empty, or another scheme: DRF sees no credentials */
+	AUTH_MALFORMED,	/* "Bearer" without exactly one token after it */
+	AUTH_BEARER,	/* *tok / *toklen: the raw token */
+};
+
+/*
+ * JWTAuthentication.get_raw_token on the header (NULL when absent):
+ * header.split() on ASCII whitespace, "Bearer" case-sensitive.
+ */
+enum auth_header auth_parse_header(const char *header, const char **tok, size_t *toklen);
+
 /*
  * Authenticate from header (NULL when absent).  Returns ERR_OK with
  * *authed = 0 when no Bearer credentials were sent (DRF then sees an

@@ -53,8 +53,8 @@ http_param(struct http_io *io, const char *name)
  * (django.utils.encoding.repercent_broken_unicode).  NUL bytes cannot be
  * represented in our C strings; a decoded %00 stays "%00".
  */
-static char *
-decode_path(const char *raw, size_t n)
+char *
+http_decode_path(const char *raw, size_t n)
 {
 	struct buf	 dec = BUF_INIT, out = BUF_INIT;
 	size_t		 i, pos;
@@ -124,7 +124,7 @@ http_req_init(struct http_req *req, struct http_io *io)
 	}
 	if (req->raw_path == NULL)
 		return -1;
-	if ((req->path = decode_path(req->raw_path, strlen(req->raw_path))) == NULL)
+	if ((req->path = http_decode_path(req->raw_path, strlen(req->raw_path))) == NULL)
 		return -1;
 	req->query = http_param(io, "QUERY_STRING");
 	if (req->query == NULL)

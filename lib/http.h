@@ -43,6 +43,13 @@ struct http_resp {
 	struct buf	 body;
 };
 
+/*
+ * The path as Django's request.path has it: percent-escapes decoded, then
+ * bytes that are not UTF-8 percent-encoded again (repercent_broken_unicode);
+ * %00 stays as it is.  Returns a malloc'd string, NULL when out of memory.
+ */
+char	*http_decode_path(const char *raw, size_t n);
+
 /* Fill req from io's environment.  Returns 0, or -1 on allocation failure. */
 int	 http_req_init(struct http_req *req, struct http_io *io);
 void	 http_req_free(struct http_req *req);
