@@ -21,6 +21,9 @@ import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from frontend import descendants  # noqa: E402
+
 
 def request(base, method, path, body=None, headers=None):
     u = urllib.parse.urlsplit(base)
@@ -58,33 +61,10 @@ def ab(base, path, n, conc, method='GET', body=None, headers=()):
             int(grab(r'^Failed requests:\s+(\d+)')))
 
 
-def descendants(root):
-    procs = {}
-    for d in os.listdir('/proc'):
-        if not d.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % d) as fh:
-                ppid = int(fh.read().rsplit(')', 1)[1].split()[1])
-            with open('/proc/%s/cmdline' % d, 'rb') as fh:
-                cmd = fh.read().replace(b'\0', b' ').decode('utf-8', 'replace')
-        except (OSError, ValueError, IndexError):
-            continue
-        procs[int(d)] = (ppid, cmd)
-    out, todo = {}, [root]
-    while todo:
-        p = todo.pop()
-        for pid, (ppid, cmd) in procs.items():
-            if ppid == p and pid not in out:
-                out[pid] = cmd
-                todo.append(pid)
-    return out
-
-
 def memory(root):
     """(processes, sum of VmRSS KiB, sum of Pss KiB) of the jwtauth binaries."""
     n = rss = pss = 0
-    for pid, cmd in descendants(root).items():
+    for pid, (ppid, cmd) in descendants(root).items():
         if 'jwtauth-' not in cmd or 'frontend.py' in cmd:
             continue
         try:

@@ -130,6 +130,30 @@ class Spawner:
             kid.stop()
 
 
+def descendants(root):
+    """{pid: (ppid, command line)} of every process below root (from /proc)."""
+    procs = {}
+    for d in os.listdir('/proc'):
+        if not d.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % d) as fh:
+                ppid = int(fh.read().rsplit(')', 1)[1].split()[1])
+            with open('/proc/%s/cmdline' % d, 'rb') as fh:
+                cmd = fh.read().replace(b'\0', b' ').decode('utf-8', 'replace')
+        except (OSError, IndexError, ValueError):
+            continue
+        procs[int(d)] = (ppid, cmd)
+    out, todo = {}, [root]
+    while todo:
+        p = todo.pop()
+        for pid, (ppid, cmd) in procs.items():
+            if ppid == p and pid not in out:
+                out[pid] = (ppid, cmd)
+                todo.append(pid)
+    return out
+
+
 def wait_for(pred, timeout, what, child=None):
     deadline = time.time() + timeout
     while time.time() < deadline:

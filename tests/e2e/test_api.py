@@ -13,6 +13,7 @@ import time
 import uuid
 
 from harness import SECRET
+from frontend import descendants
 
 P_REGISTER = '/api/user/register/'
 P_LOGIN = '/api/user/login/'
@@ -882,31 +883,6 @@ def t_zz_database_reconnect(s, t):
     s.db.start_again()
     t.eq([s.request('GET', P_PROFILE, headers=auth).status for _ in range(4)], [200] * 4,
          'profile after MariaDB restarted')
-
-
-def descendants(root):
-    """Pids below root, with their parent and command line (from /proc)."""
-    import os
-    procs = {}
-    for d in os.listdir('/proc'):
-        if not d.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % d) as fh:
-                ppid = int(fh.read().rsplit(')', 1)[1].split()[1])
-            with open('/proc/%s/cmdline' % d, 'rb') as fh:
-                cmd = fh.read().replace(b'\0', b' ').decode('utf-8', 'replace')
-        except (OSError, IndexError, ValueError):
-            continue
-        procs[int(d)] = (ppid, cmd)
-    out, todo = {}, [root]
-    while todo:
-        p = todo.pop()
-        for pid, (ppid, cmd) in procs.items():
-            if ppid == p and pid not in out:
-                out[pid] = (ppid, cmd)
-                todo.append(pid)
-    return out
 
 
 def t_zy_worker_killed(s, t):
