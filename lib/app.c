@@ -342,7 +342,7 @@ serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struct ht
 	if (http_send(io, &resp) == -1)
 		log_info("client went away before the response was written");
 	http_req_free(&req);
-	buf_wipe(&resp.body);	/* holds tokens */
+	http_resp_free(&resp);
 	log_set_request(0);
 }
 

@@ -185,24 +185,44 @@ http_set_header(struct http_resp *r, const char *name, const char *fmt, ...)
 {
 	va_list	 ap;
 	size_t	 i;
-	char	*p;
+	char	*v, *p;
+	int	 n;
 
+	va_start(ap, fmt);
+	n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;		/* out of memory: the header is left out */
+	/* Values may echo request data (Origin, the path): never let CR/LF split a header. */
+	for (p = v; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
 	for (i = 0; i < r->nhdrs; i++)
 		if (strcasecmp(r->hdrs[i].name, name) == 0)
 			break;
 	if (i == r->nhdrs) {
-		if (r->nhdrs == HTTP_MAXHDRS)
+		if (r->nhdrs == HTTP_MAXHDRS) {
+			free(v);
 			return;
+		}
 		r->nhdrs++;
+		(void)snprintf(r->hdrs[i].name, sizeof(r->hdrs[i].name), "%s", name);
+	} else
+		free(r->hdrs[i].value);
+	r->hdrs[i].value = v;
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nhdrs; i++) {
+		free(r->hdrs[i].value);
+		r->hdrs[i].value = NULL;
 	}
-	(void)snprintf(r->hdrs[i].name, sizeof(r->hdrs[i].name), "%s", name);
-	va_start(ap, fmt);
-	(void)vsnprintf(r->hdrs[i].value, sizeof(r->hdrs[i].value), fmt, ap);
-	va_end(ap);
-	/* Values may echo request data (Origin, the path): never let CR/LF split a header. */
-	for (p = r->hdrs[i].value; *p != '\0'; p++)
-		if (*p == '\r' || *p == '\n')
-			*p = ' ';
+	r->nhdrs = 0;
+	buf_wipe(&r->body);	/* holds tokens */
 }
 
 const char *

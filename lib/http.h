@@ -33,15 +33,18 @@ struct http_req {
 
 #define HTTP_MAXHDRS	16
 
+/* A response; zero-initialise, free with http_resp_free(). */
 struct http_resp {
 	int		 status;
 	size_t		 nhdrs;
 	struct {
 		char	 name[40];
-		char	 value[1100];	/* Location can echo a long path; cut beyond */
+		char	*value;		/* owned; echoes of the request (Location, Origin) have any length */
 	} hdrs[HTTP_MAXHDRS];
 	struct buf	 body;
 };
+
+void	 http_resp_free(struct http_resp *r);
 
 /*
  * The path as Django's request.path has it: percent-escapes decoded, then
@@ -62,7 +65,7 @@ void	 http_req_free(struct http_req *req);
  */
 int	 http_read_body(struct http_req *req, struct buf *body);
 
-/* Add or replace a header (names compared case-insensitively). */
+/* Add or replace a header (names compared case-insensitively); CR and LF become spaces. */
 void	 http_set_header(struct http_resp *r, const char *name, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *http_get_header(const struct http_resp *r, const char *name);
