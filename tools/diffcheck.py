@@ -108,6 +108,11 @@ def cases():
     yield 'send reset form', 'POST', '/api/user/send-reset-password-email/', b'email=', F
     yield 'change noauth', 'POST', '/api/user/changepassword/', b'{}', J
     yield 'change options', 'OPTIONS', '/api/user/changepassword/', None, {}
+    for path in ('/api/user//register/', '/api/user/register//', '/API/user/register/', '/api/user/./register/',
+                 '/api/user/x/../register/', '/api/user/register/?', '/api/user/register?', '/api/user/login%2F',
+                 '/api/user/token/refresh', '/api/user/reset-password/a/b/c/', '/api/user/reset-password/a/',
+                 '/api/user/reset-password//b/', '/api/user/profile/?format=json&format=', '/api/user/register/.'):
+        yield 'path %s' % path, 'POST', path, b'{}', J
     yield 'register tc float', 'POST', '/api/user/register/', reg(tc=1.0000000000000002), J
     yield 'register tc -0.0', 'POST', '/api/user/register/', reg(email='bad', tc=-0.0), J
     yield 'register name nul', 'POST', '/api/user/register/', reg(email='bad', name='a\u0000'), J
