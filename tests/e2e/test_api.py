@@ -658,6 +658,9 @@ def t_cors(s, t):
     r = s.request('OPTIONS', P_LOGIN, headers={'Origin': ok})
     check(t, r, 200, name='OPTIONS (not preflight) with Origin', access_control_allow_origin=ok,
           access_control_allow_methods=acam, access_control_max_age='86400')
+    long_origin = 'http://localhost:3000/' + 'a' * 3000
+    r = s.request('POST', P_LOGIN, json_body={}, headers={'Origin': long_origin})
+    t.eq(r.header('Access-Control-Allow-Origin'), long_origin, 'a long allowed Origin is echoed whole')
     for origin, allowed in (('HTTP://localhost:3000', True), ('http://localhost:3000/app', True),
                             ('http://LOCALHOST:3000', False), ('http://localhost:3001', False),
                             ('https://localhost:3000', False), ('null', False)):

@@ -63,6 +63,23 @@ def run(t):
         rc, st, h, body, err = cgi('profile', {**base, **prof, 'REQUEST_METHOD': 'GET'},
                                    extra_env={'JWTAUTH_SECRET_KEY': 'k' * 32})
         t.eq(st, 401, 'JWTAUTH_SECRET_KEY overrides the file')
+        # Shared hosting: without JWTAUTH_CONFIG the binary reads jwtauth.conf beside itself.
+        import shutil
+        import tempfile
+        d = tempfile.mkdtemp(prefix='jwtauth-beside-')
+        try:
+            shutil.copy(os.path.join(BIN, '.libs', 'jwtauth-profile'), d)
+            with open(os.path.join(d, 'jwtauth.conf'), 'w') as fh:
+                fh.write('[jwtauth]\nsecret_key = %s\nbeside_marker = 1\n' % harness.SECRET)
+            env = {k: v for k, v in os.environ.items() if k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS')}
+            env.update({'PATH': '/usr/bin:/bin', 'REQUEST_METHOD': 'GET', 'REQUEST_URI': '/api/user/profile/',
+                        'LD_LIBRARY_PATH': os.path.join(harness.BUILD, 'lib', '.libs')})
+            p = subprocess.run([os.path.join(d, 'jwtauth-profile')], env=env, capture_output=True, timeout=60)
+            err = p.stderr.decode('utf-8', 'replace')
+            t.ok(p.returncode != 0 and os.path.join(d, 'jwtauth.conf') in err and 'beside_marker' in err,
+                 'without JWTAUTH_CONFIG the jwtauth.conf beside the binary is read', err)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
         with open(cfgfile, 'w') as fh:
             fh.write('[jwtauth]\nsecret_key = %s\nbogus = 1\n' % harness.SECRET)
         rc, st, h, body, err = cgi('profile', {**base, **prof, 'REQUEST_METHOD': 'GET'})
