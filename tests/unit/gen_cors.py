@@ -21,7 +21,11 @@ carrying that Origin header.  The header's bytes reach Django as Latin-1
 The script also checks what lib/cors.c assumes: urlsplit's NFKC check
 (_checknetloc) never rejects a Latin-1 netloc.
 """
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from genc import cstr  # noqa: E402
 import unicodedata
 
 import django
@@ -92,19 +96,6 @@ ORIGINS = [
 ]
 
 
-def cstr(b):
-    """A C string literal for bytes b (octal escapes, so never ambiguous)."""
-    if isinstance(b, str):
-        b = b.encode()
-    out = '"'
-    for c in b:
-        if c in (0x22, 0x5c):
-            out += "\\" + chr(c)
-        elif 0x20 <= c < 0x7f and c != 0x3f:	# '?' would risk trigraphs
-            out += chr(c)
-        else:
-            out += "\\%03o" % c
-    return out + '"'
 
 
 def allowed_by_middleware(origin, allowed):

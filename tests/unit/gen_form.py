@@ -27,6 +27,9 @@ import os
 import random
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from genc import cstr_wrapped  # noqa: E402
+
 import django
 from django.conf import settings
 
@@ -103,24 +106,8 @@ def fffd(s):
     return ''.join('\ufffd' if 0xd800 <= ord(c) <= 0xdfff else c for c in s)
 
 
-def cstr(b):
-    """A C string literal for bytes b (octal escapes never run on)."""
-    toks = []
-    for c in b:
-        if c in (0x22, 0x5c):
-            toks.append('\\' + chr(c))
-        elif 0x20 <= c < 0x7f and c != 0x3f:     # no trigraphs
-            toks.append(chr(c))
-        else:
-            toks.append('\\%03o' % c)
-    lines, cur = [], ''
-    for t in toks:
-        if len(cur) + len(t) > 70:
-            lines.append(cur)
-            cur = ''
-        cur += t
-    lines.append(cur)
-    return '\n\t    '.join('"%s"' % x for x in lines)
+cstr = cstr_wrapped
+
 
 
 CASES = []

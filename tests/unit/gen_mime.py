@@ -38,7 +38,11 @@ same renderer (they always do); a comment marks the vectors where the
 reverse order gives another indent, i.e. where Python's answer varies
 from run to run.
 """
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from genc import cstr  # noqa: E402
 
 import django
 from django.conf import settings
@@ -58,21 +62,6 @@ from rest_framework.utils.mediatypes import _MediaType, media_type_matches  # no
 MAXPARAMS = 8
 
 
-def cstr(b):
-    """A C string literal for bytes b (octal escapes, so never ambiguous)."""
-    if b is None:
-        return "NULL"
-    if isinstance(b, str):
-        b = b.encode()
-    out = '"'
-    for c in b:
-        if c in (0x22, 0x5c):
-            out += "\\" + chr(c)
-        elif 0x20 <= c < 0x7f and c != 0x3f:	# '?' would risk trigraphs
-            out += chr(c)
-        else:
-            out += "\\%03o" % c
-    return out + '"'
 
 
 def hdr(b):
