@@ -47,10 +47,13 @@ now_precise(void)
 static int
 route(const struct endpoint *ep, const char *path, char *params[EP_MAXPARAMS])
 {
-	size_t		 plen = strlen(ep->path), seglen;
+	size_t		 plen, seglen;
 	const char	*p, *slash;
 	int		 i;
 
+	if (ep->path == NULL)
+		return -1;	/* the not-found endpoint */
+	plen = strlen(ep->path);
 	if (strncmp(path, ep->path, plen) != 0) {
 		/* "/api/user/register" for "/api/user/register/" */
 		if (ep->nparams == 0 && strlen(path) == plen - 1 &&

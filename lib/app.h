@@ -41,7 +41,8 @@ typedef enum err (*ep_handler)(struct ctx *c);
 
 struct endpoint {
 	const char		*prog;		/* binary name, for logs */
-	const char		*path;		/* canonical path, with the trailing slash */
+	const char		*path;		/* canonical path, with the trailing slash;
+						   NULL: no path is ours (404 for all) */
 	int			 nparams;	/* path segments after path (reset: uid, token) */
 	const char		*view_name;	/* DRF get_view_name(): "User Registration" */
 	const char		*description;	/* view docstring, "" for the seed's views */

@@ -587,13 +587,13 @@ b64_value(unsigned char c)
 
 /*
  * binascii_a2b_base64_impl (CPython 3.11, strict_mode false) over s
- * followed by n % 4 '=' characters.  Appends to out unless it is NULL;
+ * followed by npad '=' characters.  Appends to out unless it is NULL;
  * returns 0, or -1 where Python raises binascii.Error.
  */
 static int
-b64_decode(const char *s, size_t n, struct buf *out)
+b64_decode(const char *s, size_t n, size_t npad, struct buf *out)
 {
-	size_t		 i, total = n + n % 4;
+	size_t		 i, total = n + npad;
 	unsigned char	 c, leftchar = 0;
 	int		 v, byte, quad_pos = 0, pads = 0;
 
@@ -637,14 +637,20 @@ b64_decode(const char *s, size_t n, struct buf *out)
 }
 
 int
-py_urlsafe_b64decode(const char *s, size_t n, struct buf *out)
+py_urlsafe_b64decode_padded(const char *s, size_t n, size_t npad, struct buf *out)
 {
 	/* Validate first so that nothing is appended on error. */
-	if (b64_decode(s, n, NULL) == -1)
+	if (b64_decode(s, n, npad, NULL) == -1)
 		return -1;
-	b64_decode(s, n, out);
+	b64_decode(s, n, npad, out);
 	buf_add(out, "", 0);
 	return buf_ok(out) ? 0 : -1;
+}
+
+int
+py_urlsafe_b64decode(const char *s, size_t n, struct buf *out)
+{
+	return py_urlsafe_b64decode_padded(s, n, n % 4, out);
 }
 
 int

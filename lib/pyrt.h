@@ -109,6 +109,12 @@ int	 py_lower(const char *s, size_t n, struct buf *out);
 int	 py_urlsafe_b64decode(const char *s, size_t n, struct buf *out);
 
 /*
+ * base64.urlsafe_b64decode(s + b"=" * npad), by the same rules: what
+ * PyJWT's base64url_decode does with npad = (4 - len(s) % 4) % 4.
+ */
+int	 py_urlsafe_b64decode_padded(const char *s, size_t n, size_t npad, struct buf *out);
+
+/*
  * The name codecs.lookup() searches for: CPython 3.11's
  * encodings.normalize_encoding after lower-casing (ASCII letters
  * lower-cased, digits and '.' kept, every run of other bytes, non-ASCII

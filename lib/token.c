@@ -1,21 +1,27 @@
 /*
  * token.c - JWTs as simplejwt 5.2.2 makes and checks them (see token.h).
  *
- * libjwt 1.10 verifies the signature only: it accepts every HS* algorithm
- * and looks at no claim.  After jwt_decode() this file requires HS256 and
- * then applies PyJWT 2.6's claim checks (iat, nbf, exp) and simplejwt's
- * (exp present, jti present, token_type present and right).
+ * Tokens are signed with libjwt 1.10 and verified here (jws_verify says
+ * why not with libjwt): the signature as PyJWT 2.6 checks it with the
+ * algorithm pinned to HS256, then PyJWT's claim checks (iat, nbf, exp) and
+ * simplejwt's (exp present, jti present, token_type present and right
+ * except for the verify view's UntypedToken).
  */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jwt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "buf.h"
 #include "log.h"
 #include "pyrt.h"
 #include "token.h"
@@ -45,32 +51,120 @@ num(json_object *o)
 	return json_object_get_double(o);
 }
 
-/* The payload libjwt verified, re-parsed with json-c; NULL if not an object. */
-static json_object *
-payload_of(jwt_t *jwt)
+/*
+ * PyJWT's base64url_decode: pad to a multiple of four, then
+ * base64.urlsafe_b64decode, which skips characters outside the alphabet.
+ */
+static int
+b64url_decode(const char *s, size_t n, struct buf *out)
 {
-	struct json_tokener	*tk = NULL;
-	json_object		*o = NULL;
-	char			*s;
-	size_t			 n;
+	return py_urlsafe_b64decode_padded(s, n, (4 - n % 4) % 4, out);
+}
 
-	if ((s = jwt_get_grants_json(jwt, NULL)) == NULL)
-		return NULL;
-	n = strlen(s);
-	if ((tk = json_tokener_new()) == NULL)
-		goto out;
-	json_tokener_set_flags(tk, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tk, s, (int)n);
-	if (o == NULL || json_tokener_get_parse_end(tk) != n ||
-	    !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = NULL;
+/*
+ * json.loads(b) for the decoded header or payload, when the result is an
+ * object: strict JSON, valid UTF-8 (a UTF-8 BOM is skipped, as Python's
+ * detect_encoding does), whitespace allowed around it.  NULL otherwise.
+ * Not reproduced: Python's NaN/Infinity literals and UTF-16/32 input; only
+ * the holder of the signing key can make such a token.
+ */
+static json_object *
+json_object_of(const char *s, size_t n)
+{
+	struct json_tokener	*tk;
+	json_object		*o;
+	size_t			 end;
+
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+		s += 3;
+		n -= 3;
 	}
-out:
-	if (tk != NULL)
-		json_tokener_free(tk);
-	free(s);
+	if (n > INT_MAX || (tk = json_tokener_new()) == NULL)
+		return NULL;
+	json_tokener_set_flags(tk, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tk, s, (int)n);
+	end = o != NULL ? json_tokener_get_parse_end(tk) : 0;
+	json_tokener_free(tk);
+	while (o != NULL && end < n && (s[end] == ' ' || s[end] == '\t' ||
+	    s[end] == '\n' || s[end] == '\r'))
+		end++;
+	if (o == NULL || end != n || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return NULL;
+	}
 	return o;
+}
+
+/* A member of a JSON object is exactly the string want (no NUL inside). */
+static int
+member_is(json_object *obj, const char *key, const char *want)
+{
+	json_object	*v;
+
+	return json_object_object_get_ex(obj, key, &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    (size_t)json_object_get_string_len(v) == strlen(want) &&
+	    memcmp(json_object_get_string(v), want, strlen(want)) == 0;
+}
+
+/*
+ * The payload of raw if it is a JWS that PyJWT 2.6's jwt.decode(raw, key,
+ * algorithms=["HS256"]) accepts, else NULL.
+ *
+ * Why not libjwt's jwt_decode(): libjwt 1.10 refuses any JOSE "typ" but
+ * "JWT" inside that call, and PyJWT accepts any "typ", none, and extra
+ * members such as "kid".  So the JWS is checked here, as PyJWT's
+ * api_jws._load and _verify_signature do it: the last '.' ends the signing
+ * input and its first '.' ends the header (a payload segment may hold
+ * more dots); each segment is base64url-decoded leniently; the header is a
+ * JSON object whose "alg" is exactly "HS256" (pinned: no "none", no other
+ * HS*) and whose "b64" is not false; the signature is HMAC-SHA256 of the
+ * exact received signing input, compared in constant time.  libjwt is kept
+ * for signing only.
+ */
+static json_object *
+jws_verify(const struct cfg *c, const char *raw, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	json_object	*hdr = NULL, *v, *p = NULL;
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 maclen = 0;
+	const char	*sig, *dot1;
+	size_t		 signlen;
+
+	if ((sig = memrchr(raw, '.', n)) == NULL)
+		return NULL;
+	signlen = (size_t)(sig - raw);
+	sig++;
+	if ((dot1 = memchr(raw, '.', signlen)) == NULL)
+		return NULL;
+	/* Header. */
+	if (b64url_decode(raw, (size_t)(dot1 - raw), &b) == -1 ||
+	    (hdr = json_object_of(b.p, b.len)) == NULL)
+		goto out;
+	if (json_object_object_get_ex(hdr, "b64", &v) &&
+	    json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v))
+		goto out;	/* a detached payload, which simplejwt never passes */
+	if (!member_is(hdr, "alg", "HS256"))
+		goto out;
+	/* Signature. */
+	buf_reset(&b);
+	if (b64url_decode(sig, n - signlen - 1, &b) == -1 || !buf_ok(&b))
+		goto out;
+	if (HMAC(EVP_sha256(), c->secret_key, (int)c->secret_len,
+	    (const unsigned char *)raw, signlen, mac, &maclen) == NULL ||
+	    b.len != maclen || CRYPTO_memcmp(b.p, mac, maclen) != 0)
+		goto out;
+	/* Payload. */
+	buf_reset(&b);
+	if (b64url_decode(dot1 + 1, signlen - (size_t)(dot1 + 1 - raw), &b) == -1)
+		goto out;
+	p = json_object_of(b.p, b.len);
+out:
+	explicit_bzero(mac, sizeof(mac));
+	buf_wipe(&b);
+	json_object_put(hdr);
+	return p;
 }
 
 /*
@@ -100,9 +194,7 @@ int
 tok_decode(const struct cfg *c, const char *raw, size_t n, enum tok_type want,
     double now, struct tok *t, const char **msg)
 {
-	jwt_t		*jwt = NULL;
 	json_object	*p = NULL, *v;
-	char		*s = NULL;
 	const char	*type;
 	int		 rc = -1;
 
@@ -110,14 +202,7 @@ tok_decode(const struct cfg *c, const char *raw, size_t n, enum tok_type want,
 	*msg = TOK_MSG_INVALID;
 	if (n == 0 || n > 8192 || memchr(raw, '\0', n) != NULL)
 		goto out;
-	if ((s = strndup(raw, n)) == NULL)
-		goto out;
-	if (jwt_decode(&jwt, s, (const unsigned char *)c->secret_key,
-	    (int)c->secret_len) != 0 || jwt == NULL)
-		goto out;
-	if (jwt_get_alg(jwt) != JWT_ALG_HS256)
-		goto out;
-	if ((p = payload_of(jwt)) == NULL)
+	if ((p = jws_verify(c, raw, n)) == NULL)
 		goto out;
 	if (pyjwt_claims(p, floor(now)) == -1)
 		goto out;
@@ -134,15 +219,15 @@ tok_decode(const struct cfg *c, const char *raw, size_t n, enum tok_type want,
 		*msg = TOK_MSG_NO_ID;
 		goto out;
 	}
-	if (!json_object_object_get_ex(p, "token_type", &v)) {
-		*msg = TOK_MSG_NO_TYPE;
-		goto out;
-	}
+	/* verify_token_type(); UntypedToken's does nothing. */
 	if (want != TOK_UNTYPED) {
 		type = want == TOK_ACCESS ? "access" : "refresh";
-		if (!json_object_is_type(v, json_type_string) ||
-		    strcmp(json_object_get_string(v), type) != 0 ||
-		    (size_t)json_object_get_string_len(v) != strlen(type)) {
+		if (!json_object_object_get_ex(p, "token_type", &v)) {
+			*msg = TOK_MSG_NO_TYPE;
+			goto out;
+		}
+		/* self.token_type != token_type: only the very string matches. */
+		if (!member_is(p, "token_type", type)) {
 			*msg = TOK_MSG_WRONG_TYPE;
 			goto out;
 		}
@@ -153,12 +238,6 @@ tok_decode(const struct cfg *c, const char *raw, size_t n, enum tok_type want,
 	rc = 0;
 out:
 	json_object_put(p);
-	if (jwt != NULL)
-		jwt_free(jwt);
-	if (s != NULL) {
-		explicit_bzero(s, n);
-		free(s);
-	}
 	return rc;
 }
 

@@ -1,9 +1,10 @@
 /*
  * token.h - simplejwt 5.2.2's tokens with libjwt 1.10: HS256 only, claims
  * token_type, exp, iat, jti (32 hex, a UUID4) and user_id, lifetimes from
- * the configuration.  libjwt 1.10 checks no claims and accepts any HS*
- * algorithm, so tok_decode() checks the algorithm and every claim itself,
- * in the order PyJWT 2.6 and simplejwt do, and reports simplejwt's message.
+ * the configuration.  libjwt 1.10 signs; tok_decode() verifies without it
+ * (libjwt checks no claims, accepts any HS* algorithm and refuses any JOSE
+ * "typ" but "JWT"): the signature with HS256 pinned, then every claim in
+ * the order PyJWT 2.6 and simplejwt check them, with simplejwt's message.
  */
 #ifndef JWTAUTH_TOKEN_H
 #define JWTAUTH_TOKEN_H
@@ -18,7 +19,7 @@
 enum tok_type {
 	TOK_ACCESS,	/* AccessToken: token_type "access" */
 	TOK_REFRESH,	/* RefreshToken: token_type "refresh" */
-	TOK_UNTYPED,	/* UntypedToken (verify view): any token_type, but one must exist */
+	TOK_UNTYPED,	/* UntypedToken (verify view): token_type not looked at */
 };
 
 /* A decoded, verified token.  payload is owned (json_object_put via tok_free). */

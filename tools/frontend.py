@@ -36,7 +36,7 @@ import sys
 import time
 
 ENDPOINTS = ('register', 'login', 'profile', 'changepassword', 'send-reset-password-email',
-             'reset-password', 'token-refresh', 'token-verify')
+             'reset-password', 'token-refresh', 'token-verify', 'not-found')
 SERVERS = ('lighttpd-fastcgi', 'lighttpd-cgi', 'lighttpd-spawn', 'apache-fcgid', 'apache-cgi',
            'apache-proxy-fcgi')
 APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers', 'rewrite', 'cgi',

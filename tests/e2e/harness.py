@@ -22,7 +22,6 @@ SECRET = 'e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz'
 # Processes and waiting: the same code ./dev run uses (tools/frontend.py).
 sys.path.insert(0, os.path.join(SRC, 'tools'))
 from frontend import Child as Proc, wait_for  # noqa: E402
-ENDPOINTS = ('register', 'login', 'profile', 'token-refresh', 'token-verify')
 
 
 def free_port():
@@ -31,6 +30,18 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def browser_origin_port():
+    """3000, the port of the origins the original allows, unless something holds it."""
+    s = socket.socket()
+    try:
+        s.bind(('127.0.0.1', 3000))
+        return 3000
+    except OSError:
+        return free_port()
+    finally:
+        s.close()
 
 
 class MariaDB:
@@ -184,6 +195,12 @@ class Stack:
         os.makedirs(self.mail_dir)
         os.chmod(self.mail_dir, 0o1777)     # whichever user the binaries run as
         self.config_path = os.path.join(self.root, 'jwtauth.conf')
+        # The browser test's page is served from http://localhost:<browser_port>; an
+        # allowed origin by default (the seed's), or added when 3000 is taken.
+        self.browser_port = browser_origin_port()
+        if self.browser_port != 3000:
+            config_extra += ('\n[cors]\nallowed_origins = http://localhost:3000 http://127.0.0.1:3000 '
+                             'http://localhost:%d\n' % self.browser_port)
         self.config_extra = config_extra
         self.env = env or {}
         self.web = None

@@ -387,6 +387,26 @@ def t_redirects_and_404(s, t):
         r = s.request('GET', p)
         check(t, r, 404, name='GET %s' % p, x_frame_options='DENY', x_content_type_options='nosniff',
               referrer_policy='same-origin')
+    # Under /api/ Django's CORS middleware has run too: a browser can read the 404.
+    ok = 'http://localhost:3000'
+    for m, p in (('GET', '/api/user/does-not-exist/'), ('POST', '/api/user/logout/'), ('GET', '/api'),
+                 ('GET', '/api/'), ('DELETE', '/api/user/register/x/'), ('GET', '/api/user/reset-password/a/'),
+                 ('GET', '/api/user/reset-password/a/b/c/'), ('PUT', '/api/x?y=1')):
+        r = s.request(m, p, headers={'Origin': ok}, body=b'' if m in ('POST', 'PUT') else None)
+        check(t, r, 404, name='%s %s from an allowed Origin' % (m, p), access_control_allow_origin=ok,
+              vary='Origin', x_frame_options='DENY', x_content_type_options='nosniff',
+              referrer_policy='same-origin', access_control_allow_methods=None)
+    r = s.request('GET', '/api/user/nothing/', headers={'Origin': 'http://evil.example.org'})
+    check(t, r, 404, name='404 under /api/ from a foreign Origin', access_control_allow_origin=None, vary='Origin',
+          x_frame_options='DENY')
+    r = s.request('GET', '/api/user/nothing/')
+    check(t, r, 404, name='404 under /api/ without Origin', access_control_allow_origin=None, vary='Origin')
+    r = s.request('OPTIONS', '/api/user/nothing/', headers={
+        'Origin': ok, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization'})
+    check(t, r, 200, name='preflight to an unknown path under /api/', text='', access_control_allow_origin=ok,
+          vary='Origin', access_control_max_age='86400')
+    r = s.request('GET', '/apix/', headers={'Origin': ok})
+    check(t, r, 404, name='/apix/ is not the API\'s', access_control_allow_origin=None, x_frame_options='DENY')
     r = s.request('GET', P_PROFILE, body=b'{}', headers={'Content-Type': 'application/json'})
     check(t, r, 401, name='GET with a body reaches the view', allow=ALLOW_GET)
 
@@ -608,16 +628,29 @@ def t_token_refresh(s, t):
 
 def t_token_verify(s, t):
     email, uid, access, refresh = register(s)
-    for name, tok in (('access', access), ('refresh', refresh), ('no user_id', forge(claims(None)))):
+    untyped = claims(uid)
+    del untyped['token_type']
+    # simplejwt's UntypedToken: signature, algorithm, time claims and jti; nothing else.
+    for name, tok in (('access', access), ('refresh', refresh), ('no user_id', forge(claims(None))),
+                      ('no token_type', forge(untyped)), ('token_type sliding', forge(claims(uid, 'sliding'))),
+                      ('token_type a number', forge(claims(uid, 7))),
+                      ('user_id naming nobody', forge(claims(987654321012))),
+                      ('typ at+jwt', forge(claims(uid), header={'alg': 'HS256', 'typ': 'at+jwt'}))):
         r = s.request('POST', P_VERIFY, json_body={'token': tok})
         check(t, r, 200, {}, 'verify ' + name, ctype=CT_DRF, vary=vary_accept(s))
         t.eq(r.text, '{}', 'verify %s: bytes' % name)
-    c = claims(uid)
-    del c['token_type']
+    no_jti = claims(uid)
+    del no_jti['jti']
+    no_exp = claims(uid)
+    del no_exp['exp']
     now = int(time.time())
     for name, tok, msg in (('garbage', 'not-a-jwt', 'Token is invalid or expired'),
                            ('expired', forge(claims(uid, iat=now - 400)), 'Token is invalid or expired'),
-                           ('no type', forge(c), 'Token has no type')):
+                           ('alg none', forge(claims(uid), header={'alg': 'none'}, signature=''),
+                            'Token is invalid or expired'),
+                           ('HS512', forge(claims(uid), alg='HS512'), 'Token is invalid or expired'),
+                           ('no jti', forge(no_jti), 'Token has no id'),
+                           ('no exp', forge(no_exp), "Token has no 'exp' claim")):
         r = s.request('POST', P_VERIFY, json_body={'token': tok})
         check(t, r, 401, {'detail': msg, 'code': 'token_not_valid'}, 'verify ' + name, www_authenticate=BEARER)
     for body, want in (({}, 'This field is required.'), ({'token': ''}, 'This field may not be blank.'),
@@ -626,6 +659,31 @@ def t_token_verify(s, t):
         check(t, r, 400, {'token': [want]}, 'verify %s' % json.dumps(body))
     r = s.request('POST', P_VERIFY, body='[]', headers={'Content-Type': 'application/json'})
     check(t, r, 400, {'non_field_errors': ['Invalid data. Expected a dictionary, but got list.']}, 'verify []')
+
+
+def t_any_typ(s, t):
+    """PyJWT accepts any JOSE typ (or none, or extra members): so must every view."""
+    email, uid, _, _ = register(s)
+    headers = (('typ at+jwt', {'alg': 'HS256', 'typ': 'at+jwt'}), ('no typ', {'alg': 'HS256'}),
+               ('kid and cty', {'kid': 'key-1', 'alg': 'HS256', 'typ': 'JWT', 'cty': 'JWT'}))
+    for name, hdr in headers:
+        r = s.request('GET', P_PROFILE, headers={'Authorization': 'Bearer ' + forge(claims(uid), header=hdr)})
+        check(t, r, 200, name='profile, access token with %s' % name)
+        t.eq((r.json or {}).get('id'), uid, 'profile, access token with %s: the user' % name)
+        r = s.request('POST', P_REFRESH, json_body={'refresh': forge(claims(uid, 'refresh', 86400), header=hdr)})
+        check(t, r, 200, name='refresh token with %s' % name)
+        if r.status == 200:
+            t.eq(jwt_parts(r.json['access'])[0], {'alg': 'HS256', 'typ': 'JWT'},
+                 'refresh token with %s: the new access token has the original\'s header' % name)
+        r = s.request('POST', P_VERIFY, json_body={'token': forge(claims(uid), header=hdr)})
+        check(t, r, 200, {}, 'verify, token with %s' % name)
+        r = s.request('POST', P_CHANGE, json_body={'password': 'Secret-pass-1', 'password2': 'Secret-pass-1'},
+                      headers={'Authorization': 'Bearer ' + forge(claims(uid), header=hdr)})
+        check(t, r, 200, name='changepassword, access token with %s' % name)
+    # The algorithm stays pinned whatever the typ.
+    r = s.request('GET', P_PROFILE, headers={
+        'Authorization': 'Bearer ' + forge(claims(uid), header={'alg': 'HS512', 'typ': 'at+jwt'}, alg='HS512')})
+    check(t, r, 401, name='profile, HS512 with typ at+jwt', www_authenticate=BEARER)
 
 
 # ===================================================================== CORS
