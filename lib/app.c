@@ -7,16 +7,11 @@
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <fcgiapp.h>
 
@@ -26,9 +21,12 @@
 #include "log.h"
 #include "mail.h"
 #include "mime.h"
+#include "negotiate.h"
 #include "pw.h"
 #include "pyrt.h"
 #include "render.h"
+#include "route.h"
+#include "serve.h"
 
 static double
 now_precise(void)
@@ -37,129 +35,6 @@ now_precise(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * Match the decoded path against the endpoint: 0 when it is the canonical
- * URL (params filled), 1 when only the trailing slash is missing, -1 when
- * no URL pattern of the original would match.
- */
-static int
-route(const struct endpoint *ep, const char *path, char *params[EP_MAXPARAMS])
-{
-	size_t		 plen, seglen;
-	const char	*p, *slash;
-	int		 i;
-
-	if (ep->path == NULL)
-		return -1;	/* the not-found endpoint */
-	plen = strlen(ep->path);
-	if (strncmp(path, ep->path, plen) != 0) {
-		/* "/api/user/register" for "/api/user/register/" */
-		if (ep->nparams == 0 && strlen(path) == plen - 1 &&
-		    strncmp(path, ep->path, plen - 1) == 0)
-			return 1;
-		return -1;
-	}
-	p = path + plen;
-	if (ep->nparams == 0)
-		return *p == '\0' ? 0 : -1;
-	/* <str:uid>/<str:token>/ : each segment [^/]+ */
-	for (i = 0; i < ep->nparams; i++) {
-		if ((slash = strchr(p, '/')) == NULL) {
-			/* The last segment without its slash: APPEND_SLASH applies. */
-			if (i == ep->nparams - 1 && *p != '\0')
-				return 1;
-			return -1;
-		}
-		seglen = (size_t)(slash - p);
-		if (seglen == 0)
-			return -1;
-		if ((params[i] = strndup(p, seglen)) == NULL)
-			return -1;
-		p = slash + 1;
-	}
-	return *p == '\0' ? 0 : -1;
-}
-
-/*
- * Django's get_full_path(force_append_slash=True) as a Location: the path
- * re-quoted as escape_uri_path does, a slash, and the query string with
- * iri_to_uri's quoting.
- */
-static void
-slash_location(const struct http_req *req, struct buf *out)
-{
-	static const char safe_path[] = "/:@&+$,-_.!~*'()";
-	static const char safe_query[] = "/#%[]=:;$&()+,!?*@'~-_.";
-	const unsigned char *s;
-
-	for (s = (const unsigned char *)req->path; *s != '\0'; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr(safe_path, *s) != NULL)
-			buf_putc(out, *s);
-		else if (*s == '%' && isxdigit(s[1]) && isxdigit(s[2]))
-			buf_putc(out, *s);	/* kept from repercent_broken_unicode */
-		else
-			buf_printf(out, "%%%02X", *s);
-	}
-	buf_putc(out, '/');
-	if (req->query[0] == '\0')
-		return;
-	buf_putc(out, '?');
-	for (s = (const unsigned char *)req->query; *s != '\0'; s++) {
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || strchr(safe_query, *s) != NULL)
-			buf_putc(out, *s);
-		else
-			buf_printf(out, "%%%02X", *s);
-	}
-}
-
-/* A view's renderers: media type and ?format= name, in DRF's order. */
-struct renderer {
-	const char	*type;
-	const char	*format;
-};
-
-static const struct renderer seed_renderers[] = {	/* the seed's UserRenderer */
-	{ "application/json", "json" },
-};
-static const struct renderer jwt_renderers[] = {	/* DRF's defaults */
-	{ "application/json", "json" },
-	{ "text/html", "api" },				/* BrowsableAPIRenderer */
-};
-
-/*
- * DRF's DefaultContentNegotiation: ?format= filters the renderers (none
- * left: 404), then Accept picks one (none: 406) and may ask for an indent.
- * jwtauth does not reproduce the browsable API: HTML is answered with JSON.
- */
-static enum err
-negotiate(struct ctx *c)
-{
-	const struct renderer	*r = c->ep->kind == EP_SEED ? seed_renderers : jwt_renderers;
-	size_t			 nr = c->ep->kind == EP_SEED ? 1 : 2, n = 0, i;
-	const char		*types[2];
-	struct form		 q = { 0 };
-	struct val		 fmt = { 0 };
-	char			 msg[64];
-
-	if (c->req->query[0] != '\0' &&
-	    form_parse(&q, "application/x-www-form-urlencoded", c->req->query,
-	    strlen(c->req->query), msg, sizeof(msg)) == FORM_OK)
-		fmt = form_get(&q, "format");
-	for (i = 0; i < nr; i++)
-		if (fmt.kind != V_STR || fmt.len == 0 || strcmp(fmt.s, r[i].format) == 0)
-			types[n++] = r[i].type;
-	form_free(&q);
-	if (n == 0)
-		return errinfo_set(&c->err, ERR_NOT_FOUND, NULL);
-	if (mime_negotiate(c->req->accept, types, n, &c->indent) < 0) {
-		c->indent = 0;
-		return errinfo_set(&c->err, ERR_NOT_ACCEPTABLE, NULL);
-	}
-	return ERR_OK;
 }
 
 /* DRF's 415 detail; the header is Latin-1 as WSGI decodes it. */
@@ -190,7 +65,7 @@ parse_body(struct ctx *c, struct form *f)
 		    MIME_PARSER_NONE)
 			return media_type_error(c);
 		if (req->content_length > c->cfg->max_body)
-			return errinfo_set(&c->err, ERR_TOO_LARGE, NULL);
+			return errinfo_set(&c->err, ERR_TOO_LARGE, "%ld", c->cfg->max_body);
 		if (http_read_body(req, &body) == -1) {
 			e = errinfo_set(&c->err, ERR_PARSE,
 			    "Request body shorter than its Content-Length.");
@@ -222,43 +97,64 @@ out:
 	return e;
 }
 
-/* The view's handler for the method, with the body parsed and validated for POST. */
+/*
+ * The handler of the request's method (HEAD is GET's; OPTIONS is the
+ * metadata), with its input validated: the body's fields for a handler
+ * with a body table, the query string's for one with a query table.
+ */
 static enum err
 dispatch(struct ctx *c)
 {
-	const struct endpoint	*ep = c->ep;
-	const char		*m = c->req->method;
+	const struct handler	*h;
+	const char		*name = c->req->method;
 	struct form		 f = { 0 };
-	struct field_value	 in[8];
+	struct field_value	 in[EP_MAXFIELDS];
+	const struct field_spec	*specs = NULL;
+	size_t			 nspecs = 0;
+	enum method		 m;
 	enum err		 e;
-	int			 allowed;
+	char			 msg[64];
 
-	if (strcmp(m, "OPTIONS") == 0) {
+	if (strcmp(name, "OPTIONS") == 0) {
 		render_metadata(c);
 		return ERR_OK;
 	}
-	if (ep->is_get)
-		allowed = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
-	else
-		allowed = strcmp(m, "POST") == 0;
-	if (!allowed || c->req->method_truncated)
-		return errinfo_set(&c->err, ERR_METHOD, "%s", m);
-	if (ep->is_get)
-		return ep->handler(c);
-	if (ep->nfields > sizeof(in) / sizeof(in[0]))
-		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
-	if ((e = parse_body(c, &f)) != ERR_OK)
-		goto out;
-	e = field_validate(ep->fields, ep->nfields, &f, c, in, &c->err.verr);
-	if (e != ERR_OK) {
-		if (e == ERR_INVALID)
-			errinfo_set(&c->err, ERR_INVALID, NULL);
+	m = strcmp(name, "HEAD") == 0 ? M_GET : method_lookup(name);
+	if (c->req->method_truncated || m == M__MAX || c->ep->handlers[m].fn == NULL)
+		return errinfo_set(&c->err, ERR_METHOD, "%s", name);
+	h = &c->ep->handlers[m];
+	if (h->nfields > 0) {
+		if ((e = parse_body(c, &f)) != ERR_OK)
+			goto out;
+		specs = h->fields;
+		nspecs = h->nfields;
+	} else if (h->nquery > 0) {
+		/* request.query_params: a QueryDict of the query string. */
+		if (form_parse(&f, "application/x-www-form-urlencoded", c->req->query,
+		    strlen(c->req->query), msg, sizeof(msg)) != FORM_OK) {
+			e = errinfo_set(&c->err, ERR_PARSE, "%s", msg);
+			goto out;
+		}
+		specs = h->query;
+		nspecs = h->nquery;
+	}
+	if (nspecs > EP_MAXFIELDS) {
+		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
 		goto out;
 	}
-	c->in = in;
-	e = ep->handler(c);
+	if (nspecs > 0) {
+		e = field_validate(specs, nspecs, &f, c, in, &c->err.verr);
+		if (e != ERR_OK) {
+			if (e == ERR_INVALID)
+				errinfo_set(&c->err, ERR_INVALID, NULL);
+			goto out;
+		}
+		c->in = in;
+	}
+	e = h->fn(c);
+	if (nspecs > 0)
+		field_free(in, nspecs);
 	c->in = NULL;
-	field_free(in, ep->nfields);
 out:
 	form_free(&f);
 	return e;
@@ -288,16 +184,18 @@ handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
 		goto out;
 	}
 	/* CommonMiddleware: APPEND_SLASH, before URL resolution. */
-	if ((r = route(ep, req->path, c.params)) != 0) {
+	if ((r = route_match(ep->path, ep->nparams, req->path, c.params)) != 0) {
 		if (r == 1) {
-			slash_location(req, &loc);
+			route_slash_location(req->path, req->query, &loc);
 			render_redirect(&c, buf_str(&loc));
 		} else
 			render_not_found_page(&c);
 		goto out;
 	}
-	if ((e = negotiate(&c)) != ERR_OK)
+	if ((e = negotiate(ep->kind, req->query, req->accept, &c.indent)) != ERR_OK) {
+		errinfo_set(&c.err, e, NULL);
 		goto render;
+	}
 	/* The seed's renderer ignores indent; jout_init drops it for that style. */
 	jout_init(&c.out, &resp->body, ep->kind == EP_SEED ? JOUT_PYTHON : JOUT_DRF, c.indent);
 	if (ep->authenticate &&
@@ -320,9 +218,8 @@ out:
 	buf_free(&loc);
 }
 
-/* Serve one request on io. */
-static void
-serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struct http_io *io)
+void
+app_serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struct http_io *io)
 {
 	static unsigned long	 seq;
 	struct http_req		 req;
@@ -349,105 +246,19 @@ serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struct ht
 	log_set_request(0);
 }
 
-/* The FastCGI accept loop on the listening socket at fd 0. */
-static void
-fcgi_loop(const struct endpoint *ep, const struct cfg *cfg, struct db *db)
-{
-	FCGX_Request	 rq;
-
-	if (FCGX_InitRequest(&rq, 0, 0) != 0) {
-		log_err("FCGX_InitRequest failed");
-		return;
-	}
-	while (FCGX_Accept_r(&rq) >= 0) {
-		serve(ep, cfg, db, http_io_fcgi(&rq));
-		FCGX_Finish_r(&rq);
-	}
-	FCGX_Free(&rq, 1);
-}
-
-static volatile sig_atomic_t stopping;
+/* What the serving loop hands to serve_one for each request. */
+struct state {
+	const struct endpoint	*ep;
+	const struct cfg	*cfg;
+	struct db		*db;
+};
 
 static void
-on_stop(int sig)
+serve_one(void *arg, struct http_io *io)
 {
-	(void)sig;
-	stopping = 1;
-}
+	struct state	*st = arg;
 
-/*
- * workers > 1: fork that many processes accepting on the one socket (what
- * spawn-fcgi -F does), and replace any that dies, as long as we are not told
- * to stop.  SIGTERM/SIGINT are passed on.  Returns the exit status.
- */
-static int
-supervise(const struct endpoint *ep, const struct cfg *cfg, struct db *db)
-{
-	pid_t		*kids;
-	pid_t		 pid;
-	long		 i, n = cfg->workers;
-	int		 status;
-	time_t		 window = 0;
-	int		 recent = 0;
-	struct sigaction sa;
-
-	if ((kids = calloc((size_t)n, sizeof(*kids))) == NULL)
-		return 1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	for (;;) {
-		for (i = 0; i < n && !stopping; i++) {
-			if (kids[i] != 0)
-				continue;
-			/* A worker that cannot stay up must not turn into a fork loop. */
-			if (time(NULL) != window) {
-				window = time(NULL);
-				recent = 0;
-			}
-			if (++recent > 2 * n) {
-				sleep(1);
-				continue;
-			}
-			if ((pid = fork()) == -1) {
-				log_err("fork: %s", strerror(errno));
-				sleep(1);
-				continue;
-			}
-			if (pid == 0) {
-				signal(SIGTERM, SIG_DFL);
-				signal(SIGINT, SIG_DFL);
-				free(kids);
-				fcgi_loop(ep, cfg, db);
-				_exit(0);
-			}
-			kids[i] = pid;
-		}
-		if (stopping)
-			break;
-		if ((pid = waitpid(-1, &status, 0)) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (i = 0; i < n; i++)
-			if (kids[i] == pid) {
-				kids[i] = 0;
-				if (!stopping)
-					log_warn("worker %ld (pid %ld) %s %d; starting another", i,
-					    (long)pid, WIFSIGNALED(status) ? "killed by signal" :
-					    "exited with", WIFSIGNALED(status) ? WTERMSIG(status) :
-					    WEXITSTATUS(status));
-			}
-	}
-	for (i = 0; i < n; i++)
-		if (kids[i] != 0)
-			kill(kids[i], SIGTERM);
-	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
-		continue;
-	free(kids);
-	return 0;
+	app_serve(st->ep, st->cfg, st->db, io);
 }
 
 int
@@ -455,6 +266,8 @@ app_main(const struct endpoint *ep, int argc, char *argv[])
 {
 	struct cfg	 cfg;
 	struct db	*db = NULL;
+	struct http_io	 cgi = { &http_io_cgi, NULL };
+	struct state	 st;
 	char		 err[512];
 	int		 lvl, rc = 0;
 
@@ -488,17 +301,20 @@ app_main(const struct endpoint *ep, int argc, char *argv[])
 		fprintf(stderr, "%s: out of memory\n", ep->prog);
 		goto fail;
 	}
+	st.ep = ep;
+	st.cfg = &cfg;
+	st.db = db;
 	if (FCGX_IsCGI()) {
-		serve(ep, &cfg, db, http_io_cgi());
+		app_serve(ep, &cfg, db, &cgi);
 	} else {
 		if (FCGX_Init() != 0) {
 			fprintf(stderr, "%s: FastCGI initialisation failed\n", ep->prog);
 			goto fail;
 		}
 		if (cfg.workers > 1)
-			rc = supervise(ep, &cfg, db);
+			rc = serve_prefork(cfg.workers, serve_one, &st);
 		else
-			fcgi_loop(ep, &cfg, db);
+			serve_fcgi(serve_one, &st);
 	}
 	db_free(db);
 	pw_done();

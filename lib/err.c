@@ -9,46 +9,59 @@
 
 #include "err.h"
 
-static const struct {
-	int		 status;
-	const char	*str;
-} errs[ERR__MAX] = {
-	[ERR_OK] =		 { 200, "ok" },
-	[ERR_NOT_FOUND] =	 { 404, "no renderer for the format parameter" },
-	[ERR_NOT_ACCEPTABLE] =	 { 406, "no renderer satisfies Accept" },
-	[ERR_AUTH_HEADER] =	 { 401, "malformed Authorization header" },
-	[ERR_TOKEN] =		 { 401, "access token rejected" },
-	[ERR_TOKEN_NO_USER] =	 { 401, "access token without user_id" },
-	[ERR_USER_NOT_FOUND] =	 { 401, "token user not found" },
-	[ERR_USER_INACTIVE] =	 { 401, "token user inactive" },
-	[ERR_NOT_AUTHENTICATED]= { 401, "no credentials" },
-	[ERR_METHOD] =		 { 405, "method not allowed" },
-	[ERR_TOO_LARGE] =	 { 413, "request body too large" },
-	[ERR_MEDIA_TYPE] =	 { 415, "unsupported media type" },
-	[ERR_PARSE] =		 { 400, "malformed request body" },
-	[ERR_INVALID] =		 { 400, "invalid fields" },
-	[ERR_LOGIN] =		 { 404, "wrong email or password" },
-	[ERR_TOKEN_VIEW] =	 { 401, "token rejected" },
-	[ERR_NO_ACTIVE_ACCOUNT]= { 401, "token user gone or inactive" },
-	[ERR_MAIL] =		 { 503, "mail not sent" },
-	[ERR_UNAVAILABLE] =	 { 503, "database unavailable" },
-	[ERR_INTERNAL] =	 { 500, "internal error" },
+static const struct err_def defs[ERR__MAX] = {
+	[ERR_OK] = { 200, ES_DETAIL, NULL, NULL, "ok" },
+	[ERR_NOT_FOUND] = { 404, ES_DETAIL, "Not found.", NULL,
+	    "no renderer for the format parameter" },
+	[ERR_NOT_ACCEPTABLE] = { 406, ES_DETAIL, "Could not satisfy the request Accept header.", NULL,
+	    "no renderer satisfies Accept" },
+	[ERR_AUTH_HEADER] = { 401, ES_DETAIL,
+	    "Authorization header must contain two space-delimited values", "bad_authorization_header",
+	    "malformed Authorization header" },
+	[ERR_TOKEN] = { 401, ES_TOKEN, "Given token not valid for any token type", "token_not_valid",
+	    "access token rejected" },
+	[ERR_TOKEN_NO_USER] = { 401, ES_DETAIL, "Token contained no recognizable user identification",
+	    "token_not_valid", "access token without user_id" },
+	[ERR_USER_NOT_FOUND] = { 401, ES_DETAIL, "User not found", "user_not_found",
+	    "token user not found" },
+	[ERR_USER_INACTIVE] = { 401, ES_DETAIL, "User is inactive", "user_inactive",
+	    "token user inactive" },
+	[ERR_NOT_AUTHENTICATED] = { 401, ES_DETAIL, "Authentication credentials were not provided.", NULL,
+	    "no credentials" },
+	[ERR_METHOD] = { 405, ES_DETAIL, "Method \"%s\" not allowed.", NULL, "method not allowed" },
+	[ERR_TOO_LARGE] = { 413, ES_DETAIL, "Request body too large: the limit is %s bytes.", NULL,
+	    "request body too large" },
+	[ERR_MEDIA_TYPE] = { 415, ES_DETAIL, NULL, NULL, "unsupported media type" },
+	[ERR_PARSE] = { 400, ES_DETAIL, NULL, NULL, "malformed request body" },
+	[ERR_INVALID] = { 400, ES_FIELDS, NULL, NULL, "invalid fields" },
+	[ERR_LOGIN] = { 404, ES_LOGIN, "email or password is not valid", NULL,
+	    "wrong email or password" },
+	[ERR_TOKEN_VIEW] = { 401, ES_DETAIL, NULL, "token_not_valid", "token rejected" },
+	[ERR_NO_ACTIVE_ACCOUNT] = { 401, ES_DETAIL, "No active account found for the given token.",
+	    "no_active_account", "token user gone or inactive" },
+	[ERR_MAIL] = { 503, ES_DETAIL, "The password reset email could not be sent. Try again later.",
+	    NULL, "mail not sent" },
+	[ERR_UNAVAILABLE] = { 503, ES_DETAIL, "Service temporarily unavailable, try again later.",
+	    "service_unavailable", "database unavailable" },
+	[ERR_INTERNAL] = { 500, ES_DETAIL, "A server error occurred.", "error", "internal error" },
 };
+
+const struct err_def *
+err_def(enum err e)
+{
+	return (unsigned)e < ERR__MAX ? &defs[e] : &defs[ERR_INTERNAL];
+}
 
 const char *
 err_strerror(enum err e)
 {
-	if ((unsigned)e >= ERR__MAX)
-		return "unknown error";
-	return errs[e].str;
+	return (unsigned)e < ERR__MAX ? defs[e].log : "unknown error";
 }
 
 int
 err_status(enum err e)
 {
-	if ((unsigned)e >= ERR__MAX)
-		return 500;
-	return errs[e].status;
+	return err_def(e)->status;
 }
 
 void

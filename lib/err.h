@@ -1,7 +1,7 @@
 /*
- * err.h - the one error enum.  Every failure a request can meet is one of
- * these; render.c is the one place that turns them into an HTTP status and
- * a JSON body (err_status() gives the status).
+ * err.h - the one error enum and its table.  Every failure a request can
+ * meet is one of these; err.c's table says its status and body text, and
+ * render.c is the one place that turns them into HTTP.
  */
 #ifndef JWTAUTH_ERR_H
 #define JWTAUTH_ERR_H
@@ -10,28 +10,52 @@
 #include <stdint.h>
 
 enum err {
-	ERR_OK = 0,		/* 200/201: no error */
-	ERR_NOT_FOUND,		/* 404 "Not found.": ?format= names no renderer of the view */
-	ERR_NOT_ACCEPTABLE,	/* 406 "Could not satisfy the request Accept header." */
-	ERR_AUTH_HEADER,	/* 401 "Authorization header must contain two space-delimited values" */
-	ERR_TOKEN,		/* 401 "Given token not valid for any token type" + messages[] */
-	ERR_TOKEN_NO_USER,	/* 401 "Token contained no recognizable user identification" */
-	ERR_USER_NOT_FOUND,	/* 401 "User not found" */
-	ERR_USER_INACTIVE,	/* 401 "User is inactive" */
-	ERR_NOT_AUTHENTICATED,	/* 401 "Authentication credentials were not provided." */
-	ERR_METHOD,		/* 405 'Method "X" not allowed.' */
-	ERR_TOO_LARGE,		/* 413 body over the configured cap */
-	ERR_MEDIA_TYPE,		/* 415 'Unsupported media type "X" in request.' */
-	ERR_PARSE,		/* 400 body syntax: "JSON parse error - ...", multipart, too many fields */
-	ERR_INVALID,		/* 400 serializer errors by field (struct verr) */
-	ERR_LOGIN,		/* 404 "email or password is not valid" (the seed's own body) */
-	ERR_TOKEN_VIEW,		/* 401 token views: simplejwt's message, code token_not_valid */
-	ERR_NO_ACTIVE_ACCOUNT,	/* 401 refresh for a user who is gone or inactive */
-	ERR_MAIL,		/* 503 the reset mail could not be sent */
-	ERR_UNAVAILABLE,	/* 503 the database cannot be reached */
-	ERR_INTERNAL,		/* 500 a bug or resource failure on our side */
+	ERR_OK = 0,		/* success */
+	ERR_NOT_FOUND,		/* ?format= names no renderer of the view */
+	ERR_NOT_ACCEPTABLE,	/* no renderer satisfies Accept */
+	ERR_AUTH_HEADER,	/* Authorization is not "Bearer <token>" */
+	ERR_TOKEN,		/* the access token is refused; detail: simplejwt's message */
+	ERR_TOKEN_NO_USER,	/* the access token has no user_id */
+	ERR_USER_NOT_FOUND,	/* the token's user does not exist */
+	ERR_USER_INACTIVE,	/* the token's user is inactive */
+	ERR_NOT_AUTHENTICATED,	/* IsAuthenticated without credentials */
+	ERR_METHOD,		/* the view has no handler for it; detail: the method */
+	ERR_TOO_LARGE,		/* the body is over the cap; detail: the cap */
+	ERR_MEDIA_TYPE,		/* no parser for the Content-Type; detail: DRF's text */
+	ERR_PARSE,		/* the body's syntax; detail: the parser's text */
+	ERR_INVALID,		/* serializer errors by field (struct verr) */
+	ERR_LOGIN,		/* the seed's login refusal (its own body) */
+	ERR_TOKEN_VIEW,		/* token views: detail: simplejwt's message */
+	ERR_NO_ACTIVE_ACCOUNT,	/* refresh for a user who is gone or inactive */
+	ERR_MAIL,		/* the reset mail could not be sent */
+	ERR_UNAVAILABLE,	/* the database cannot be reached */
+	ERR_INTERNAL,		/* a bug or resource failure on our side */
 	ERR__MAX
 };
+
+/* How the body of an error is built (render.c). */
+enum err_shape {
+	ES_DETAIL,	/* {"detail": text[, "code": code]} */
+	ES_TOKEN,	/* ES_DETAIL plus simplejwt's "messages" list with errinfo.detail */
+	ES_FIELDS,	/* DRF's serializer errors: {"field": [messages], ...} */
+	ES_LOGIN,	/* the seed's login view's own dict, never wrapped again */
+};
+
+/*
+ * The one table of errors: status, body shape, the detail text (a "%s" in
+ * it stands for errinfo.detail; NULL: errinfo.detail is the whole text),
+ * DRF/simplejwt's "code" member (NULL: none) and a description for logs.
+ */
+struct err_def {
+	int		 status;
+	enum err_shape	 shape;
+	const char	*detail;
+	const char	*code;
+	const char	*log;
+};
+
+/* The entry of e; an unknown value gets ERR_INTERNAL's. */
+const struct err_def *err_def(enum err e);
 
 /* Short description for logs. */
 const char	*err_strerror(enum err e);

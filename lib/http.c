@@ -1,6 +1,6 @@
 /*
- * http.c - request environment, body and response for FastCGI and CGI
- * (see http.h).
+ * http.c - request environment, body and response over any struct
+ * http_io (see http.h).
  */
 #include "config.h"
 
@@ -11,40 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
-
-#include <fcgiapp.h>
 
 #include "http.h"
 #include "pyrt.h"
 
-struct http_io {
-	FCGX_Request	*fcgx;	/* NULL in CGI mode */
-};
-
-static struct http_io cgi_io;
-static struct http_io fcgi_io;
-
-struct http_io *
-http_io_cgi(void)
-{
-	cgi_io.fcgx = NULL;
-	return &cgi_io;
-}
-
-struct http_io *
-http_io_fcgi(void *fcgx_request)
-{
-	fcgi_io.fcgx = fcgx_request;
-	return &fcgi_io;
-}
-
 const char *
 http_param(struct http_io *io, const char *name)
 {
-	if (io->fcgx != NULL)
-		return FCGX_GetParam(name, io->fcgx->envp);
-	return getenv(name);
+	return io->ops->param(io->arg, name);
 }
 
 /*
@@ -160,17 +134,11 @@ http_read_body(struct http_req *req, struct buf *body)
 	char		 chunk[8192];
 	long long	 left = req->content_length;
 	size_t		 want;
-	ssize_t		 n;
+	long		 n;
 
 	while (left > 0) {
 		want = left < (long long)sizeof(chunk) ? (size_t)left : sizeof(chunk);
-		if (req->io->fcgx != NULL)
-			n = FCGX_GetStr(chunk, (int)want, req->io->fcgx->in);
-		else {
-			n = read(STDIN_FILENO, chunk, want);
-			if (n == -1 && errno == EINTR)
-				continue;
-		}
+		n = req->io->ops->read(req->io->arg, chunk, want);
 		if (n <= 0)
 			return -1;
 		if (buf_add(body, chunk, (size_t)n) == -1)
@@ -257,26 +225,6 @@ http_reason(int status)
 	}
 }
 
-/* Write all of p to io. */
-static int
-io_write(struct http_io *io, const char *p, size_t n)
-{
-	ssize_t	 w;
-
-	if (io->fcgx != NULL)
-		return FCGX_PutStr(p, (int)n, io->fcgx->out) == (int)n ? 0 : -1;
-	while (n > 0) {
-		w = write(STDOUT_FILENO, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 http_send(struct http_io *io, const struct http_resp *r)
 {
@@ -288,9 +236,9 @@ http_send(struct http_io *io, const struct http_resp *r)
 	for (i = 0; i < r->nhdrs; i++)
 		buf_printf(&head, "%s: %s\r\n", r->hdrs[i].name, r->hdrs[i].value);
 	buf_printf(&head, "Content-Length: %zu\r\n\r\n", r->body.len);
-	rc = buf_ok(&head) ? io_write(io, head.p, head.len) : -1;
+	rc = buf_ok(&head) ? io->ops->write(io->arg, head.p, head.len) : -1;
 	if (rc == 0 && r->body.len > 0)
-		rc = io_write(io, r->body.p, r->body.len);
+		rc = io->ops->write(io->arg, r->body.p, r->body.len);
 	buf_free(&head);
 	return rc;
 }

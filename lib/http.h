@@ -1,6 +1,6 @@
 /*
- * http.h - one request and its response, the same for FastCGI (libfcgi's
- * FCGX_* calls) and plain CGI (environ, stdin, stdout).
+ * http.h - one request and its response, whichever way the request came
+ * (struct http_io_ops: CGI, FastCGI, or a test's).
  */
 #ifndef JWTAUTH_HTTP_H
 #define JWTAUTH_HTTP_H
@@ -9,7 +9,24 @@
 
 #include "buf.h"
 
-struct http_io;		/* FastCGI request or CGI process; opaque */
+/*
+ * How a request reaches us: a small table of operations, one file per way
+ * of being called (io_cgi.c: a CGI process's environment, stdin and stdout;
+ * io_fcgi.c: a libfcgi request; the unit tests have one in memory).
+ */
+struct http_io_ops {
+	/* A CGI meta-variable or HTTP_* header of the request; NULL when absent. */
+	const char	*(*param)(void *arg, const char *name);
+	/* Read up to n body bytes: the count, 0 at the end, -1 on error. */
+	long		 (*read)(void *arg, char *p, size_t n);
+	/* Write all n bytes: 0, or -1 when the client went away. */
+	int		 (*write)(void *arg, const char *p, size_t n);
+};
+
+struct http_io {
+	const struct http_io_ops *ops;
+	void			*arg;
+};
 
 /*
  * The request as the application sees it.  Header strings are NULL when
@@ -76,11 +93,11 @@ int	 http_send(struct http_io *io, const struct http_resp *r);
 /* Standard reason phrase. */
 const char *http_reason(int status);
 
-/* I/O back ends (app.c picks one). */
-struct http_io *http_io_cgi(void);
-struct http_io *http_io_fcgi(void *fcgx_request);	/* FCGX_Request * */
+/* The operations of each way of being called (io_cgi.c, io_fcgi.c). */
+extern const struct http_io_ops http_io_cgi;	/* arg unused */
+extern const struct http_io_ops http_io_fcgi;	/* arg: the FCGX_Request */
 
-/* Environment variable of the request (CGI: getenv; FastCGI: params). */
+/* A request's meta-variable through io's operations. */
 const char *http_param(struct http_io *io, const char *name);
 
 #endif

@@ -55,14 +55,7 @@ cors_headers(struct ctx *c, int vary_accept)
 	}
 }
 
-/* Allow: the view's methods in Django's http_method_names order. */
-static const char *
-allow_header(const struct endpoint *ep)
-{
-	return ep->is_get ? "GET, HEAD, OPTIONS" : "POST, OPTIONS";
-}
-
-/* {"detail": ..., "code": ...} as simplejwt's DetailDictMixin builds it. */
+/* {"detail": ..., "code": ...} as DRF's exceptions and simplejwt's DetailDictMixin build it. */
 static void
 detail_code(struct jout *j, const char *detail, const char *code)
 {
@@ -73,67 +66,34 @@ detail_code(struct jout *j, const char *detail, const char *code)
 	jout_obj_close(j);
 }
 
-/* The DRF error detail of e (without the seed's wrapper). */
+/* The table's detail text with its "%s" replaced by arg, into out. */
+static void
+detail_text(const char *tmpl, const char *arg, char *out, size_t outsz)
+{
+	const char	*p;
+
+	if (tmpl == NULL) {
+		(void)snprintf(out, outsz, "%s", arg);
+		return;
+	}
+	if ((p = strstr(tmpl, "%s")) == NULL) {
+		(void)snprintf(out, outsz, "%s", tmpl);
+		return;
+	}
+	(void)snprintf(out, outsz, "%.*s%s%s", (int)(p - tmpl), tmpl, arg, p + 2);
+}
+
+/* The DRF error detail of e (without the seed's wrapper), from err.c's table. */
 static void
 error_detail(struct ctx *c, enum err e, struct jout *j)
 {
 	const struct errinfo	*ei = &c->err;
+	const struct err_def	*d = err_def(e);
 	char			 msg[1200];
 	size_t			 i, k;
 
-	switch (e) {
-	case ERR_NOT_FOUND:
-		detail_code(j, "Not found.", NULL);
-		break;
-	case ERR_NOT_ACCEPTABLE:
-		detail_code(j, "Could not satisfy the request Accept header.", NULL);
-		break;
-	case ERR_AUTH_HEADER:
-		detail_code(j, "Authorization header must contain two space-delimited values",
-		    "bad_authorization_header");
-		break;
-	case ERR_TOKEN:
-		jout_obj_open(j);
-		jout_kv(j, "detail", "Given token not valid for any token type");
-		jout_kv(j, "code", "token_not_valid");
-		jout_key(j, "messages");
-		jout_arr_open(j);
-		jout_obj_open(j);
-		jout_kv(j, "token_class", "AccessToken");
-		jout_kv(j, "token_type", "access");
-		jout_kv(j, "message", ei->detail);
-		jout_obj_close(j);
-		jout_arr_close(j);
-		jout_obj_close(j);
-		break;
-	case ERR_TOKEN_NO_USER:
-		detail_code(j, "Token contained no recognizable user identification",
-		    "token_not_valid");
-		break;
-	case ERR_USER_NOT_FOUND:
-		detail_code(j, "User not found", "user_not_found");
-		break;
-	case ERR_USER_INACTIVE:
-		detail_code(j, "User is inactive", "user_inactive");
-		break;
-	case ERR_NOT_AUTHENTICATED:
-		detail_code(j, "Authentication credentials were not provided.", NULL);
-		break;
-	case ERR_METHOD:
-		(void)snprintf(msg, sizeof(msg), "Method \"%s\" not allowed.", ei->detail);
-		detail_code(j, msg, NULL);
-		break;
-	case ERR_TOO_LARGE:
-		(void)snprintf(msg, sizeof(msg),
-		    "Request body too large: the limit is %ld bytes.", c->cfg->max_body);
-		detail_code(j, msg, NULL);
-		break;
-	case ERR_MEDIA_TYPE:
-	case ERR_PARSE:
-	case ERR_MAIL:
-		detail_code(j, ei->detail, NULL);
-		break;
-	case ERR_INVALID:
+	switch (d->shape) {
+	case ES_FIELDS:
 		jout_obj_open(j);
 		for (i = 0; i < ei->verr.n; i++) {
 			jout_key(j, ei->verr.f[i].field);
@@ -144,19 +104,36 @@ error_detail(struct ctx *c, enum err e, struct jout *j)
 		}
 		jout_obj_close(j);
 		break;
-	case ERR_TOKEN_VIEW:
-		detail_code(j, ei->detail, "token_not_valid");
+	case ES_TOKEN:
+		/* InvalidToken from JWTAuthentication.get_validated_token. */
+		jout_obj_open(j);
+		jout_kv(j, "detail", d->detail);
+		jout_kv(j, "code", d->code);
+		jout_key(j, "messages");
+		jout_arr_open(j);
+		jout_obj_open(j);
+		jout_kv(j, "token_class", "AccessToken");
+		jout_kv(j, "token_type", "access");
+		jout_kv(j, "message", ei->detail);
+		jout_obj_close(j);
+		jout_arr_close(j);
+		jout_obj_close(j);
 		break;
-	case ERR_NO_ACTIVE_ACCOUNT:
-		detail_code(j, "No active account found for the given token.",
-		    "no_active_account");
-		break;
-	case ERR_UNAVAILABLE:
-		detail_code(j, "Service temporarily unavailable, try again later.",
-		    "service_unavailable");
+	case ES_LOGIN:
+		/* UserLoginView returns this dict itself; no ErrorDetail, no second wrap. */
+		jout_obj_open(j);
+		jout_key(j, "errors");
+		jout_obj_open(j);
+		jout_key(j, "non_field_errors");
+		jout_arr_open(j);
+		jout_cstr(j, d->detail);
+		jout_arr_close(j);
+		jout_obj_close(j);
+		jout_obj_close(j);
 		break;
 	default:
-		detail_code(j, "A server error occurred.", "error");
+		detail_text(d->detail, ei->detail, msg, sizeof(msg));
+		detail_code(j, msg, d->code);
 		break;
 	}
 }
@@ -167,6 +144,7 @@ render_view(struct ctx *c, enum err e)
 	const struct endpoint	*ep = c->ep;
 	struct http_resp	*r = c->resp;
 	struct jout		 j;
+	char			 allow[64];
 	int			 seed = ep->kind == EP_SEED;
 
 	http_set_header(r, "Content-Type", "%s", seed ? CT_SEED : CT_DRF);
@@ -176,18 +154,7 @@ render_view(struct ctx *c, enum err e)
 		r->status = err_status(e);
 		buf_reset(&r->body);
 		jout_init(&j, &r->body, seed ? JOUT_PYTHON : JOUT_DRF, c->indent);
-		if (e == ERR_LOGIN) {
-			/* UserLoginView returns this dict itself; no ErrorDetail, no second wrap. */
-			jout_obj_open(&j);
-			jout_key(&j, "errors");
-			jout_obj_open(&j);
-			jout_key(&j, "non_field_errors");
-			jout_arr_open(&j);
-			jout_cstr(&j, "email or password is not valid");
-			jout_arr_close(&j);
-			jout_obj_close(&j);
-			jout_obj_close(&j);
-		} else if (seed) {
+		if (seed && err_def(e)->shape != ES_LOGIN) {
 			jout_obj_open(&j);
 			jout_key(&j, "errors");
 			error_detail(c, e, &j);
@@ -197,7 +164,8 @@ render_view(struct ctx *c, enum err e)
 		if (r->status == 401)
 			http_set_header(r, "WWW-Authenticate", "Bearer realm=\"api\"");
 	}
-	http_set_header(r, "Allow", "%s", allow_header(ep));
+	ep_allow(ep, allow, sizeof(allow));
+	http_set_header(r, "Allow", "%s", allow);
 	security_headers(r, 1);
 	cors_headers(c, !seed);
 }
@@ -206,8 +174,11 @@ void
 render_metadata(struct ctx *c)
 {
 	const struct endpoint	*ep = c->ep;
+	const struct handler	*h;
 	struct jout		*j = &c->out;
+	enum method		 m;
 	size_t			 i;
+	int			 open = 0;
 
 	jout_obj_open(j);
 	jout_kv(j, "name", ep->view_name);
@@ -224,25 +195,33 @@ render_metadata(struct ctx *c)
 	jout_cstr(j, "application/x-www-form-urlencoded");
 	jout_cstr(j, "multipart/form-data");
 	jout_arr_close(j);
-	if (ep->nactions > 0) {
-		jout_key(j, "actions");
+	/* SimpleMetadata.determine_actions: POST and PUT of a generic view. */
+	for (m = 0; m < M__MAX; m++) {
+		h = &ep->handlers[m];
+		if ((m != M_POST && m != M_PUT) || h->fn == NULL || h->nactions == 0)
+			continue;
+		if (!open) {
+			jout_key(j, "actions");
+			jout_obj_open(j);
+			open = 1;
+		}
+		jout_key(j, method_name(m));
 		jout_obj_open(j);
-		jout_key(j, "POST");
-		jout_obj_open(j);
-		for (i = 0; i < ep->nactions; i++) {
-			jout_key(j, ep->actions[i].name);
+		for (i = 0; i < h->nactions; i++) {
+			jout_key(j, h->actions[i].name);
 			jout_obj_open(j);
 			jout_kv(j, "type", "string");
 			jout_key(j, "required");
-			jout_bool(j, ep->actions[i].required);
+			jout_bool(j, h->actions[i].required);
 			jout_key(j, "read_only");
-			jout_bool(j, ep->actions[i].read_only);
-			jout_kv(j, "label", ep->actions[i].label);
+			jout_bool(j, h->actions[i].read_only);
+			jout_kv(j, "label", h->actions[i].label);
 			jout_obj_close(j);
 		}
 		jout_obj_close(j);
-		jout_obj_close(j);
 	}
+	if (open)
+		jout_obj_close(j);
 	jout_obj_close(j);
 }
 

@@ -6,7 +6,7 @@
 #ifndef JWTAUTH_RENDER_H
 #define JWTAUTH_RENDER_H
 
-#include "app.h"
+#include "endpoint.h"
 
 /*
  * Finish c->resp for a view response: e == ERR_OK keeps the handler's body

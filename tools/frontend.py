@@ -14,8 +14,9 @@ NAME is one of
     apache-fcgid       Apache's mod_fcgid starts them
     apache-cgi         Apache's mod_cgi, laid out as on shared hosting (.htaccess)
     apache-proxy-fcgi  spawn-fcgi processes on unix sockets, mod_proxy_fcgi in front
---share is the directory holding lighttpd-conf/ and apache-conf/ (the source tree,
-or $datadir/jwtauth after make install).  --setenv passes variables to the
+--share is the directory holding endpoints.list, lighttpd-conf/ and apache-conf/
+($datadir/jwtauth after make install); repeat it to search several (a build
+directory, which holds the generated configurations, then the source tree).  --setenv passes variables to the
 binaries (e.g. ASAN_OPTIONS).  The binaries find the configuration through
 JWTAUTH_CONFIG, except with apache-cgi, where it sits beside them in cgi-bin/
 unless --setenv JWTAUTH_CONFIG=... says otherwise.
@@ -35,8 +36,26 @@ import subprocess
 import sys
 import time
 
-ENDPOINTS = ('register', 'login', 'profile', 'changepassword', 'send-reset-password-email',
-             'reset-password', 'token-refresh', 'token-verify', 'not-found')
+def share_file(a, *parts):
+    """A shipped file: the first --share directory that has it."""
+    for d in a.share:
+        p = os.path.join(d, *parts)
+        if os.path.exists(p):
+            return p
+    raise SystemExit('frontend: %s is in none of %s' % (os.path.join(*parts), ', '.join(a.share)))
+
+
+def endpoints(a):
+    """The endpoint names of endpoints.list (the one list), in its order."""
+    names = []
+    with open(share_file(a, 'endpoints.list')) as fh:
+        for line in fh:
+            f = line.split()
+            if f and not f[0].startswith('#'):
+                names.append(f[0])
+    return names
+
+
 SERVERS = ('lighttpd-fastcgi', 'lighttpd-cgi', 'lighttpd-spawn', 'apache-fcgid', 'apache-cgi',
            'apache-proxy-fcgi')
 APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers', 'rewrite', 'cgi',
@@ -99,14 +118,14 @@ class Spawner:
         env = dict(env)
         env.setdefault('JWTAUTH_WORKERS', str(a.procs))
         self.kids = {}
-        for ep in ENDPOINTS:
+        for ep in endpoints(a):
             sock = os.path.join(self.dir, '%s.sock' % ep)
             argv = ['spawn-fcgi', '-n', '-s', sock, '-M', '0660']
             if os.getuid() == 0:
                 argv += ['-G', group]
             argv += ['--', os.path.join(a.libexec, 'jwtauth-%s' % ep)]
             self.kids[ep] = Child(argv, os.path.join(a.state, 'spawn-%s.log' % ep), env)
-        for ep in ENDPOINTS:
+        for ep in endpoints(a):
             sock = os.path.join(self.dir, '%s.sock' % ep)
             wait_for(lambda: os.path.exists(sock), 20, 'the %s socket' % ep, self.kids[ep])
 
@@ -177,7 +196,7 @@ def lighttpd(a, env, conf_name):
         'var.jwtauth_rundir = "%s"' % os.path.join(a.state, 'spawn' if conf_name == 'spawn' else 'fcgi'),
         'var.jwtauth_config = "%s"' % a.config,
         'var.jwtauth_procs = %d' % a.procs,
-        'include "%s"' % os.path.join(a.share, 'lighttpd-conf', 'jwtauth-%s.conf' % conf_name),
+        'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-%s.conf' % conf_name),
     ]
     if conf_name == 'cgi' and env:
         # mod_cgi gives the CGI programs a fresh environment.
@@ -220,12 +239,12 @@ def apache(a, env, mode):
         cgibin = os.path.join(www, 'cgi-bin')
         shutil.rmtree(www, ignore_errors=True)
         os.makedirs(cgibin)
-        shutil.copy(os.path.join(a.share, 'apache-conf', 'shared-hosting', 'htaccess'),
+        shutil.copy(share_file(a, 'apache-conf', 'shared-hosting', 'htaccess'),
                     os.path.join(www, '.htaccess'))
-        shutil.copy(os.path.join(a.share, 'apache-conf', 'shared-hosting', 'cgi-bin.htaccess'),
+        shutil.copy(share_file(a, 'apache-conf', 'shared-hosting', 'cgi-bin.htaccess'),
                     os.path.join(cgibin, '.htaccess'))
         wrappers = False
-        for ep in ENDPOINTS:
+        for ep in endpoints(a):
             src = os.path.join(a.libexec, 'jwtauth-%s' % ep)
             with open(src, 'rb') as fh:
                 wrappers = fh.read(2) == b'#!'
@@ -251,7 +270,7 @@ def apache(a, env, mode):
         lines += ['DocumentRoot "%s"' % os.path.join(a.state, 'empty-document-root'),
                   'Define JWTAUTH_LIBEXEC "%s"' % a.libexec, 'Define JWTAUTH_CONFIG "%s"' % a.config,
                   'Define JWTAUTH_RUNDIR "%s"' % os.path.join(a.state, 'spawn'),
-                  'Include "%s"' % os.path.join(a.share, 'apache-conf', 'jwtauth-%s.conf' % mode)]
+                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-%s.conf' % mode)]
     os.makedirs(os.path.join(root, 'fcgid'), exist_ok=True)
     if os.getuid() == 0:
         for d in (root, os.path.join(root, 'fcgid')):
@@ -274,12 +293,14 @@ def main():
     ap.add_argument('--state', required=True)
     ap.add_argument('--libexec', required=True)
     ap.add_argument('--config', required=True)
-    ap.add_argument('--share', required=True)
+    ap.add_argument('--share', required=True, action='append',
+                    help='where the shipped files are; repeat to search several')
     ap.add_argument('--setenv', action='append', default=[])
     ap.add_argument('--procs', type=int, default=2)
     a = ap.parse_args()
-    for k in ('state', 'libexec', 'config', 'share'):
+    for k in ('state', 'libexec', 'config'):
         setattr(a, k, os.path.abspath(getattr(a, k)))
+    a.share = [os.path.abspath(d) for d in a.share]
     env = dict(kv.split('=', 1) for kv in a.setenv)
     os.makedirs(a.state, exist_ok=True)
 

@@ -119,7 +119,7 @@ class Frontend:
     def start(self):
         argv = [sys.executable, FRONTEND, '--server', self.server, '--port', str(self.port),
                 '--state', self.state, '--libexec', os.path.join(BUILD, 'cgi-bin'),
-                '--config', self.config_path, '--share', SRC]
+                '--config', self.config_path, '--share', BUILD, '--share', SRC]
         for kv in sorted(self.extra_env.items()):
             argv += ['--setenv', '%s=%s' % kv]
         self.proc = Proc(argv, os.path.join(self.root, 'frontend-tool.log'))

@@ -1,0 +1,118 @@
+/*
+ * endpoint.h - what an endpoint is (struct endpoint: its URL, its view's
+ * behaviour and one handler per HTTP method, each with its input table)
+ * and what a handler sees (struct ctx).  Each endpoint is one lib/ep_*.c
+ * file defining one struct endpoint; app.c runs requests through it.
+ *
+ * Methods are those of Django's View.http_method_names, in that order
+ * (the order of the Allow header); HEAD is answered by the GET handler and
+ * OPTIONS by DRF's metadata, as Django and DRF do.
+ */
+#ifndef JWTAUTH_ENDPOINT_H
+#define JWTAUTH_ENDPOINT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "cfg.h"
+#include "db.h"
+#include "err.h"
+#include "field.h"
+#include "http.h"
+#include "jout.h"
+
+enum method {
+	M_GET,
+	M_POST,
+	M_PUT,
+	M_PATCH,
+	M_DELETE,
+	M__MAX
+};
+
+/* Upper-case name of m ("GET"). */
+const char	*method_name(enum method m);
+
+/* The method called name (upper case), or M__MAX when it is none of them. */
+enum method	 method_lookup(const char *name);
+
+enum ep_kind {
+	EP_SEED,	/* the seed's APIViews: UserRenderer, {"errors": ...} wrapping */
+	EP_SIMPLEJWT,	/* simplejwt's TokenViewBase: DRF JSONRenderer + browsable API */
+};
+
+/* OPTIONS "actions" entry of a generic view's serializer field. */
+struct ep_action {
+	const char	*name;
+	int		 required;
+	int		 read_only;
+	const char	*label;
+};
+
+struct ctx;
+typedef enum err (*ep_handler)(struct ctx *c);
+
+/* Most input fields of one handler (the size of the validated array). */
+#define EP_MAXFIELDS	8
+
+/*
+ * One method of a view.  fields is the body's serializer (POST, PUT,
+ * PATCH), query the query string's (GET); either may be NULL.  actions
+ * is what OPTIONS describes for POST and PUT (DRF's generic views); NULL
+ * for the seed's APIViews.
+ */
+struct handler {
+	ep_handler		 fn;		/* NULL: the method is not allowed */
+	const struct field_spec	*fields;
+	size_t			 nfields;
+	const struct field_spec	*query;
+	size_t			 nquery;
+	const struct ep_action	*actions;
+	size_t			 nactions;
+};
+
+struct endpoint {
+	const char		*prog;		/* binary name, for logs */
+	const char		*path;		/* canonical path, with the trailing slash;
+						   NULL: no path is ours (404 for all) */
+	int			 nparams;	/* path segments after path (reset: uid, token) */
+	const char		*view_name;	/* DRF get_view_name(): "User Registration" */
+	const char		*description;	/* view docstring, "" for the seed's views */
+	enum ep_kind		 kind;
+	int			 authenticate;	/* DEFAULT_AUTHENTICATION_CLASSES run */
+	int			 require_auth;	/* permission_classes = [IsAuthenticated] */
+	int			 sends_mail;	/* check the mail settings at start-up */
+	struct handler		 handlers[M__MAX];
+};
+
+#define EP_MAXPARAMS	2
+
+/* What a handler gets and fills. */
+struct ctx {
+	const struct endpoint	*ep;
+	const struct cfg	*cfg;
+	struct db		*db;
+	struct http_req		*req;
+	struct http_resp	*resp;
+	double			 now;		/* request time, seconds with fraction */
+	int			 indent;	/* accepted media type's indent (JSON renderer) */
+	int			 authed;	/* JWT authentication succeeded */
+	struct db_user		 user;		/* the authenticated user */
+	struct field_value	*in;		/* validated fields of the handler's table */
+	char			*params[EP_MAXPARAMS];	/* decoded path parameters */
+	int			 status;	/* success status the handler chose */
+	struct jout		 out;		/* success body; write one JSON value */
+	struct errinfo		 err;		/* detail for the error being returned */
+};
+
+/*
+ * The Allow header of ep into out (64 bytes suffice): its methods in
+ * http_method_names order, HEAD after DELETE when GET is there, then OPTIONS
+ * ("GET, HEAD, OPTIONS", "POST, OPTIONS").
+ */
+void	 ep_allow(const struct endpoint *ep, char *out, size_t outsz);
+
+/* Number of entries of a static array. */
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#endif

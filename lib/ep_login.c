@@ -1,0 +1,77 @@
+/*
+ * ep_login.c - POST /api/user/login/ (the seed's UserLoginView).
+ */
+#include "config.h"
+
+#include <crypt.h>
+#include <string.h>
+
+#include "log.h"
+#include "pw.h"
+#include "views.h"
+
+/* UserLoginSerializer; password up to 255 (SPEC_OVERRIDES 4), not the model's 128. */
+enum { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
+
+static const struct field_spec fields[] = {
+	[LOGIN_EMAIL] =	   { "email", FT_EMAIL, 255, NULL, NULL, 0 },
+	[LOGIN_PASSWORD] = { "password", FT_CHAR, 255, NULL, NULL, 0 },
+};
+_Static_assert(nitems(fields) == LOGIN__MAX && LOGIN__MAX <= EP_MAXFIELDS, "login fields");
+
+/*
+ * authenticate(email, password): a token pair, or the seed's 404 for an
+ * unknown e-mail, a wrong password or an inactive user alike.  A hash of
+ * the original's (or an older method) is upgraded to ours.
+ */
+static enum err
+post(struct ctx *c)
+{
+	struct field_value	*in = c->in;
+	struct db_user		 u;
+	char			 hash[CRYPT_OUTPUT_SIZE];
+	int			 ok = 0, rehash = 0;
+	enum db_rc		 rc;
+	enum err		 e;
+
+	switch ((rc = db_user_by_email(c->db, in[LOGIN_EMAIL].s, in[LOGIN_EMAIL].len, &u))) {
+	case DB_OK:
+		ok = pw_verify(in[LOGIN_PASSWORD].s, in[LOGIN_PASSWORD].len, u.password, &rehash);
+		break;
+	case DB_NONE:
+		/* ModelBackend hashes anyway so an unknown email takes as long. */
+		pw_burn(in[LOGIN_PASSWORD].s, in[LOGIN_PASSWORD].len);
+		break;
+	default:
+		return view_db_error(c, rc);
+	}
+	if (!ok || !u.is_active) {
+		e = errinfo_set(&c->err, ERR_LOGIN, NULL);
+		goto out;
+	}
+	if (rehash && pw_hash(in[LOGIN_PASSWORD].s, in[LOGIN_PASSWORD].len, hash,
+	    sizeof(hash)) == PW_OK) {
+		if (db_user_rehash(c->db, u.id, u.password, hash) == DB_OK)
+			log_info("user %lld: password hash upgraded", (long long)u.id);
+		else
+			log_warn("user %lld: password hash not upgraded", (long long)u.id);
+	}
+	c->status = 200;
+	e = view_token_pair(c, u.id);
+out:
+	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(&u, sizeof(u));
+	return e;
+}
+
+const struct endpoint ep_login = {
+	.prog = "jwtauth-login",
+	.path = "/api/user/login/",
+	.view_name = "User Login",
+	.description = "",
+	.kind = EP_SEED,
+	.authenticate = 1,
+	.handlers = {
+		[M_POST] = { .fn = post, .fields = fields, .nfields = LOGIN__MAX },
+	},
+};

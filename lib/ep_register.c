@@ -1,0 +1,85 @@
+/*
+ * ep_register.c - POST /api/user/register/ (the seed's UserRegistrationView).
+ */
+#include "config.h"
+
+#include <crypt.h>
+#include <string.h>
+
+#include "email.h"
+#include "log.h"
+#include "pw.h"
+#include "pyrt.h"
+#include "views.h"
+
+/* UserRegistrationSerializer: Meta.fields order; limits from the model. */
+enum { REG_EMAIL, REG_NAME, REG_PASSWORD, REG_PASSWORD2, REG_TC, REG__MAX };
+
+static const struct field_spec fields[] = {
+	[REG_EMAIL] =	  { "email", FT_EMAIL, 255, view_email_unused, VIEW_MSG_EMAIL_TAKEN, 0 },
+	[REG_NAME] =	  { "name", FT_CHAR, 200, NULL, NULL, 0 },
+	[REG_PASSWORD] =  { "password", FT_CHAR, 128, NULL, NULL, PW_MAX_BYTES },
+	[REG_PASSWORD2] = { "password2", FT_CHAR, 0, NULL, NULL, 0 },
+	[REG_TC] =	  { "tc", FT_BOOL, 0, NULL, NULL, 0 },
+};
+_Static_assert(nitems(fields) == REG__MAX && REG__MAX <= EP_MAXFIELDS, "register fields");
+
+/* serializer.save(): the user, then the pair get_tokens_for_user makes. */
+static enum err
+post(struct ctx *c)
+{
+	struct field_value	*in = c->in;
+	struct buf		 email = BUF_INIT;
+	char			 hash[CRYPT_OUTPUT_SIZE];
+	int64_t			 id = 0;
+	enum db_rc		 rc;
+	enum err		 e;
+
+	if ((e = view_passwords_match(c, &in[REG_PASSWORD], &in[REG_PASSWORD2])) != ERR_OK)
+		return e;
+	if (email_normalize(in[REG_EMAIL].s, in[REG_EMAIL].len, &email) == -1 ||
+	    !buf_ok(&email)) {
+		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+		goto out;
+	}
+	if (py_utf8_len(email.p, email.len) > 255) {
+		/* str.lower() can lengthen a domain ("İ" -> "i̇"); the column holds 255. */
+		verr_add(&c->err.verr, "email", "Ensure this field has no more than 255 characters.");
+		e = errinfo_set(&c->err, ERR_INVALID, NULL);
+		goto out;
+	}
+	if ((e = view_hash_password(c, &in[REG_PASSWORD], "password", hash, sizeof(hash))) != ERR_OK)
+		goto out;
+	switch ((rc = db_user_insert(c->db, email.p, email.len, in[REG_NAME].s, in[REG_NAME].len,
+	    in[REG_TC].b, hash, &id))) {
+	case DB_OK:
+		break;
+	case DB_DUP:
+		/* Lost a race with another registration of the same address. */
+		verr_add(&c->err.verr, "email", VIEW_MSG_EMAIL_TAKEN);
+		e = errinfo_set(&c->err, ERR_INVALID, NULL);
+		goto out;
+	default:
+		e = view_db_error(c, rc);
+		goto out;
+	}
+	log_info("registered user %lld", (long long)id);
+	c->status = 201;
+	e = view_token_pair(c, id);
+out:
+	explicit_bzero(hash, sizeof(hash));
+	buf_free(&email);
+	return e;
+}
+
+const struct endpoint ep_register = {
+	.prog = "jwtauth-register",
+	.path = "/api/user/register/",
+	.view_name = "User Registration",
+	.description = "",
+	.kind = EP_SEED,
+	.authenticate = 1,
+	.handlers = {
+		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX },
+	},
+};
