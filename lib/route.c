@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "route.h"
@@ -57,8 +56,6 @@ route_slash_location(const char *path, const char *query, struct buf *out)
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') || strchr(safe_path, *s) != NULL)
 			buf_putc(out, *s);
-		else if (*s == '%' && isxdigit(s[1]) && isxdigit(s[2]))
-			buf_putc(out, *s);	/* kept from repercent_broken_unicode */
 		else
 			buf_printf(out, "%%%02X", *s);
 	}
@@ -70,6 +67,9 @@ route_slash_location(const char *path, const char *query, struct buf *out)
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') || strchr(safe_query, *s) != NULL)
 			buf_putc(out, *s);
+		else if (*s >= 0x80)
+			/* WSGI hands QUERY_STRING over as Latin-1; iri_to_uri quotes its UTF-8. */
+			buf_printf(out, "%%%02X%%%02X", 0xc0 | *s >> 6, 0x80 | (*s & 0x3f));
 		else
 			buf_printf(out, "%%%02X", *s);
 	}

@@ -20,8 +20,10 @@ int	 route_match(const char *base, int nparams, const char *path, char *params[]
 
 /*
  * Django's get_full_path(force_append_slash=True) as a Location, appended
- * to out: path re-quoted as escape_uri_path does, a slash, and query (may
- * be "") with iri_to_uri's quoting.
+ * to out: path (request.path: decoded, broken UTF-8 as %XX) quoted as
+ * escape_uri_path does ('%' included), a slash, and query (the raw
+ * QUERY_STRING, may be "") with iri_to_uri's quoting of its Latin-1
+ * reading, as under a WSGI server.
  */
 void	 route_slash_location(const char *path, const char *query, struct buf *out);
 
