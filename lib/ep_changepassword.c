@@ -45,10 +45,7 @@ post(struct ctx *c)
 		goto out;
 	}
 	log_info("user %lld changed the password", (long long)c->user.id);
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "success", "password changed successfully");
-	jout_obj_close(&c->out);
-	c->status = 200;
+	e = view_success(c, "password changed successfully");
 out:
 	explicit_bzero(hash, sizeof(hash));
 	return e;

@@ -64,11 +64,7 @@ post(struct ctx *c)
 		goto out;
 	}
 	log_info("user %lld reset the password", (long long)u.id);
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "success", "password reset successfully.");
-	jout_obj_close(&c->out);
-	c->status = 200;
-	e = ERR_OK;
+	e = view_success(c, "password reset successfully.");
 	goto out;
 invalid:
 	verr_add(&c->err.verr, "non_field_errors", MSG_RESET_INVALID);

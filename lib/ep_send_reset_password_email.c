@@ -60,10 +60,7 @@ post(struct ctx *c)
 		goto out;
 	}
 	log_info("reset mail sent for user %lld", (long long)u.id);
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "success", "password reset link sent successfully, please check your email.");
-	jout_obj_close(&c->out);
-	c->status = 200;
+	e = view_success(c, "password reset link sent successfully, please check your email.");
 out:
 	explicit_bzero(token, sizeof(token));
 	buf_wipe(&body);

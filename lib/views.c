@@ -76,6 +76,16 @@ view_hash_password(struct ctx *c, const struct field_value *pw, const char *fiel
 }
 
 enum err
+view_success(struct ctx *c, const char *msg)
+{
+	jout_obj_open(&c->out);
+	jout_kv(&c->out, "success", msg);
+	jout_obj_close(&c->out);
+	c->status = 200;
+	return ERR_OK;
+}
+
+enum err
 view_db_error(struct ctx *c, enum db_rc rc)
 {
 	if (rc == DB_ERR)

@@ -37,6 +37,9 @@ enum err view_token_pair(struct ctx *c, int64_t id);
 enum err view_hash_password(struct ctx *c, const struct field_value *pw, const char *field,
 	    char *out, size_t outsz);
 
+/* The seed's {"success": msg} answer with status 200. */
+enum err view_success(struct ctx *c, const char *msg);
+
 /*
  * The error for a database call that answered rc (not DB_OK): ERR_UNAVAILABLE
  * for DB_ERR, ERR_INTERNAL for an answer the caller did not expect.

@@ -34,3 +34,13 @@ def cstr_wrapped(b, width=70, indent='\n\t    '):
         cur += t
     lines.append(cur)
     return indent.join('"%s"' % x for x in lines)
+
+
+def rewrite_generated(path, begin, parts, end="/* END GENERATED */\n"):
+    """Replace what lies between the lines begin and end of file path by parts."""
+    with open(path) as f:
+        text = f.read()
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(head + begin + "".join(parts) + end + tail)
