@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,8 +145,12 @@ db_run(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 		if (mysql_stmt_bind_result(st, result) != 0)
 			goto fail_stmt;
 		rc = mysql_stmt_fetch(st);
+		/*
+		 * Every SELECT names one row by a unique key.  free_result reads
+		 * what is left of the answer; no mysql_stmt_reset(), which would
+		 * cost a round trip to the server per query.
+		 */
 		(void)mysql_stmt_free_result(st);
-		(void)mysql_stmt_reset(st);
 		if (rc == MYSQL_NO_DATA)
 			return DB_NONE;
 		if (rc == MYSQL_DATA_TRUNCATED) {
@@ -211,6 +216,7 @@ static enum db_rc
 fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 {
 	MYSQL_BIND	 r[7];
+	MYSQL_TIME	 last_login;
 	unsigned long	 len[7];
 	my_bool		 isnull[7], error[7];
 	enum db_rc	 rc;
@@ -222,9 +228,9 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 	r[1].buffer_type = MYSQL_TYPE_STRING;
 	r[1].buffer = u->password;
 	r[1].buffer_length = sizeof(u->password) - 1;
-	r[2].buffer_type = MYSQL_TYPE_STRING;
-	r[2].buffer = u->last_login;
-	r[2].buffer_length = sizeof(u->last_login) - 1;
+	r[2].buffer_type = MYSQL_TYPE_DATETIME;
+	r[2].buffer = &last_login;
+	r[2].buffer_length = sizeof(last_login);
 	r[3].buffer_type = MYSQL_TYPE_STRING;
 	r[3].buffer = u->email;
 	r[3].buffer_length = sizeof(u->email) - 1;
@@ -242,7 +248,12 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 		return rc;
 	/* Terminate the strings; a NULL column is an empty string. */
 	u->password[isnull[1] ? 0 : len[1]] = '\0';
-	u->last_login[isnull[2] ? 0 : len[2]] = '\0';
+	if (isnull[2])
+		u->last_login[0] = '\0';
+	else
+		(void)snprintf(u->last_login, sizeof(u->last_login), "%04u-%02u-%02u %02u:%02u:%02u",
+		    last_login.year, last_login.month, last_login.day, last_login.hour,
+		    last_login.minute, last_login.second);
 	u->email_len = isnull[3] ? 0 : len[3];
 	u->email[u->email_len] = '\0';
 	u->name_len = isnull[4] ? 0 : len[4];

@@ -5,9 +5,15 @@
  * so every address is checked with email_smtp_safe() first.  TLS is always
  * required: smtp:// upgrades with STARTTLS (CURLUSESSL_ALL, never falling
  * back to cleartext), smtps:// starts with TLS; certificates are verified.
+ *
+ * libcurl is loaded (dlopen) when the first mail goes out over SMTP, not
+ * linked: only the reset-mail endpoint sends mail, and libcurl brings some
+ * thirty shared objects (GnuTLS, Kerberos, LDAP, SSH, RTMP...) that every
+ * other binary, and every start of a CGI process, would otherwise map.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -173,6 +179,63 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* libcurl's ABI name since 7.16; Debian's libcurl4 (OpenSSL flavour) ships it. */
+#define LIBCURL_SONAME	"libcurl.so.4"
+
+/* The libcurl calls send_smtp() makes, from the library loaded at first use. */
+static struct {
+	void			*h;
+	CURL			*(*easy_init)(void);
+	CURLcode		 (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode		 (*easy_perform)(CURL *);
+	CURLcode		 (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char		*(*easy_strerror)(CURLcode);
+	void			 (*easy_cleanup)(CURL *);
+	struct curl_slist	*(*slist_append)(struct curl_slist *, const char *);
+	void			 (*slist_free_all)(struct curl_slist *);
+} cu;
+
+/* Load libcurl and initialise it once.  0, or -1 with the reason in why. */
+static int
+curl_load(char *why, size_t whysz)
+{
+	CURLcode	(*global_init)(long);
+	void		*h;
+	const char	*e;
+
+	if (cu.h != NULL)
+		return 0;
+	if ((h = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		(void)snprintf(why, whysz, "%s", e ? e : "cannot load " LIBCURL_SONAME);
+		return -1;
+	}
+	global_init = (CURLcode (*)(long))dlsym(h, "curl_global_init");
+	cu.easy_init = (CURL *(*)(void))dlsym(h, "curl_easy_init");
+	cu.easy_setopt = (CURLcode (*)(CURL *, CURLoption, ...))dlsym(h, "curl_easy_setopt");
+	cu.easy_perform = (CURLcode (*)(CURL *))dlsym(h, "curl_easy_perform");
+	cu.easy_getinfo = (CURLcode (*)(CURL *, CURLINFO, ...))dlsym(h, "curl_easy_getinfo");
+	cu.easy_strerror = (const char *(*)(CURLcode))dlsym(h, "curl_easy_strerror");
+	cu.easy_cleanup = (void (*)(CURL *))dlsym(h, "curl_easy_cleanup");
+	cu.slist_append = (struct curl_slist *(*)(struct curl_slist *, const char *))
+	    dlsym(h, "curl_slist_append");
+	cu.slist_free_all = (void (*)(struct curl_slist *))dlsym(h, "curl_slist_free_all");
+	if (global_init == NULL || cu.easy_init == NULL || cu.easy_setopt == NULL ||
+	    cu.easy_perform == NULL || cu.easy_getinfo == NULL || cu.easy_strerror == NULL ||
+	    cu.easy_cleanup == NULL || cu.slist_append == NULL || cu.slist_free_all == NULL) {
+		(void)snprintf(why, whysz, "%s lacks a function jwtauth needs", LIBCURL_SONAME);
+		dlclose(h);
+		return -1;
+	}
+	if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		(void)snprintf(why, whysz, "curl_global_init failed");
+		dlclose(h);
+		return -1;
+	}
+	cu.h = h;
+	return 0;
+}
+
 /* SMTP with STARTTLS required (or implicit TLS), AUTH, verified certificates. */
 static int
 send_smtp(const struct cfg *c, const char *to, const struct buf *msg, char *why, size_t whysz)
@@ -186,7 +249,9 @@ send_smtp(const struct cfg *c, const char *to, const struct buf *msg, char *why,
 	long			 code = 0;
 	int			 rc = -1;
 
-	if ((curl = curl_easy_init()) == NULL) {
+	if (curl_load(why, whysz) == -1)
+		return -1;
+	if ((curl = cu.easy_init()) == NULL) {
 		(void)snprintf(why, whysz, "curl_easy_init failed");
 		goto out;
 	}
@@ -199,41 +264,42 @@ send_smtp(const struct cfg *c, const char *to, const struct buf *msg, char *why,
 	buf_putc(&from, '>');
 	buf_putc(&rcptaddr, '>');
 	if (!buf_ok(&from) || !buf_ok(&rcptaddr) ||
-	    (rcpt = curl_slist_append(NULL, rcptaddr.p)) == NULL) {
+	    (rcpt = cu.slist_append(NULL, rcptaddr.p)) == NULL) {
 		(void)snprintf(why, whysz, "out of memory");
 		goto out;
 	}
-	curl_easy_setopt(curl, CURLOPT_URL, c->mail_url);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu.easy_setopt(curl, CURLOPT_URL, c->mail_url);
+	cu.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	cu.easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	cu.easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu.easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (c->mail_ca_file[0] != '\0')
-		curl_easy_setopt(curl, CURLOPT_CAINFO, c->mail_ca_file);
+		cu.easy_setopt(curl, CURLOPT_CAINFO, c->mail_ca_file);
 	if (c->mail_user[0] != '\0') {
-		curl_easy_setopt(curl, CURLOPT_USERNAME, c->mail_user);
-		curl_easy_setopt(curl, CURLOPT_PASSWORD, c->mail_password);
+		cu.easy_setopt(curl, CURLOPT_USERNAME, c->mail_user);
+		cu.easy_setopt(curl, CURLOPT_PASSWORD, c->mail_password);
 	}
-	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.p);
-	curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(curl, CURLOPT_READDATA, &up);
-	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, c->mail_connect_timeout);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, c->mail_timeout);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	if ((cc = curl_easy_perform(curl)) != CURLE_OK) {
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-		(void)snprintf(why, whysz, "SMTP: %s%s%s (server reply %ld)", curl_easy_strerror(cc),
+	cu.easy_setopt(curl, CURLOPT_MAIL_FROM, from.p);
+	cu.easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+	cu.easy_setopt(curl, CURLOPT_READFUNCTION, read_cb);
+	cu.easy_setopt(curl, CURLOPT_READDATA, &up);
+	cu.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+	cu.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, c->mail_connect_timeout);
+	cu.easy_setopt(curl, CURLOPT_TIMEOUT, c->mail_timeout);
+	cu.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+	if ((cc = cu.easy_perform(curl)) != CURLE_OK) {
+		cu.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+		(void)snprintf(why, whysz, "SMTP: %s%s%s (server reply %ld)", cu.easy_strerror(cc),
 		    errbuf[0] ? ": " : "", errbuf, code);
 		goto out;
 	}
 	rc = 0;
 out:
-	curl_slist_free_all(rcpt);
+	if (rcpt != NULL)
+		cu.slist_free_all(rcpt);
 	if (curl != NULL)
-		curl_easy_cleanup(curl);
+		cu.easy_cleanup(curl);
 	buf_free(&from);
 	buf_free(&rcptaddr);
 	return rc;
@@ -281,10 +347,6 @@ mail_check_config(const struct cfg *c, char *err, size_t errsz)
 	}
 	if (strncmp(c->mail_url, "smtp://", 7) != 0 && strncmp(c->mail_url, "smtps://", 8) != 0) {
 		(void)snprintf(err, errsz, "mail.url must start with smtp:// or smtps://");
-		return -1;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		(void)snprintf(err, errsz, "curl_global_init failed");
 		return -1;
 	}
 	return 0;

@@ -17,7 +17,6 @@
 #include <crypt.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "log.h"
@@ -29,7 +28,7 @@
 static char	 method_prefix[16];	/* "$y$", "$2b$", "$6$" */
 static char	 setting_prefix[64];	/* the settings part of a fresh hash, e.g. "$y$j9T$" */
 static unsigned long method_count;
-static char	 dummy_hash[CRYPT_OUTPUT_SIZE];
+static char	 dummy_setting[CRYPT_GENSALT_OUTPUT_SIZE];	/* a fresh salt of the configured method */
 
 /*
  * crypt_ra(pw, setting) into out; 0, or -1 (too long, or crypt failed).
@@ -73,10 +72,7 @@ new_setting(void)
 int
 pw_init(const struct cfg *c, char *err, size_t errsz)
 {
-	unsigned char	 rnd[24];
-	char		 phrase[64], *setting = NULL, *dollar;
-	size_t		 i;
-	int		 rc = -1;
+	char		*setting = NULL, *dollar;
 
 	if (strcmp(c->password_hash, "yescrypt") == 0)
 		(void)snprintf(method_prefix, sizeof(method_prefix), "$y$");
@@ -85,39 +81,36 @@ pw_init(const struct cfg *c, char *err, size_t errsz)
 	else
 		(void)snprintf(method_prefix, sizeof(method_prefix), "$6$");
 	method_count = (unsigned long)c->password_hash_cost;
+	/*
+	 * A setting is all crypt(3) needs to spend a hash's time: pw_burn()
+	 * hashes against this one, so no hash is computed before a request
+	 * needs one (a CGI process would pay it on every start).
+	 */
 	if ((setting = new_setting()) == NULL) {
 		(void)snprintf(err, errsz, "password_hash %s with cost %ld: %s",
 		    c->password_hash, c->password_hash_cost, strerror(errno));
-		goto out;
+		return -1;
 	}
+	if (strlen(setting) >= sizeof(dummy_setting)) {
+		(void)snprintf(err, errsz, "password_hash %s: setting too long", c->password_hash);
+		free(setting);
+		return -1;
+	}
+	memcpy(dummy_setting, setting, strlen(setting) + 1);
 	/* The settings part is everything up to the salt. */
 	if (strcmp(method_prefix, "$2b$") == 0)
 		(void)snprintf(setting_prefix, sizeof(setting_prefix), "%.7s", setting);
 	else if ((dollar = strrchr(setting, '$')) != NULL)
 		(void)snprintf(setting_prefix, sizeof(setting_prefix), "%.*s",
 		    (int)(dollar - setting + 1), setting);
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
-		(void)snprintf(err, errsz, "RAND_bytes failed");
-		goto out;
-	}
-	for (i = 0; i < sizeof(rnd); i++)
-		(void)snprintf(phrase + 2 * i, 3, "%02x", rnd[i]);
-	if (do_crypt(phrase, strlen(phrase), setting, dummy_hash, sizeof(dummy_hash)) == -1) {
-		(void)snprintf(err, errsz, "crypt(3) failed for password_hash %s",
-		    c->password_hash);
-		goto out;
-	}
-	rc = 0;
-out:
-	explicit_bzero(phrase, sizeof(phrase));
 	free(setting);
-	return rc;
+	return 0;
 }
 
 void
 pw_done(void)
 {
-	explicit_bzero(dummy_hash, sizeof(dummy_hash));
+	explicit_bzero(dummy_setting, sizeof(dummy_setting));
 }
 
 enum pw_rc
@@ -240,7 +233,7 @@ pw_burn(const char *pw, size_t n)
 {
 	char	 out[CRYPT_OUTPUT_SIZE];
 
-	if (do_crypt(pw, n, dummy_hash, out, sizeof(out)) == -1)
-		(void)do_crypt("x", 1, dummy_hash, out, sizeof(out));
+	if (do_crypt(pw, n, dummy_setting, out, sizeof(out)) == -1)
+		(void)do_crypt("x", 1, dummy_setting, out, sizeof(out));
 	explicit_bzero(out, sizeof(out));
 }

@@ -14,9 +14,9 @@
 #define PW_MAX_BYTES	511
 
 /*
- * Check the configured method and cost and prepare the dummy hash used to
- * make an unknown email cost as much as a wrong password.  0, or -1 with
- * a reason in err (a start-up failure).
+ * Check the configured method and cost and make the salt pw_burn() hashes
+ * against (no hash is computed here).  0, or -1 with a reason in err (a
+ * start-up failure).
  */
 int	 pw_init(const struct cfg *c, char *err, size_t errsz);
 void	 pw_done(void);

@@ -17,8 +17,9 @@ enum sql_id {
 	SQL__MAX
 };
 
+/* last_login comes as a MYSQL_TIME, formatted by db.c (no DATE_FORMAT on the server). */
 #define SQL_USER_COLUMNS \
-	"id, password, DATE_FORMAT(last_login, '%Y-%m-%d %H:%i:%s'), email, name, tc, is_active"
+	"id, password, last_login, email, name, tc, is_active"
 
 struct sql_def {
 	const char	*text;
