@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <fcgiapp.h>
+#include <openssl/crypto.h>
 
 #include "app.h"
 #include "auth.h"
@@ -274,6 +275,15 @@ app_main(const struct endpoint *ep, int argc, char *argv[])
 	(void)argc;
 	(void)argv;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * OpenSSL serves these processes for hashes, HMACs and random bytes,
+	 * never for TLS: the database is reached without TLS and only the
+	 * reset-mail endpoint makes TLS connections (libcurl, SMTP).  Elsewhere
+	 * its configuration file (system TLS policy) is not read: libmariadb's
+	 * OPENSSL_init_ssl would otherwise parse it at every CGI start.
+	 */
+	if (!ep->sends_mail)
+		(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	log_init(ep->prog, LOG_INFO);
 	if (cfg_load(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: configuration: %s\n", ep->prog, err);

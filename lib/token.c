@@ -14,14 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <jwt.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "buf.h"
+#include "hmac.h"
 #include "log.h"
 #include "pyrt.h"
 #include "token.h"
@@ -127,8 +126,7 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 {
 	struct buf	 b = BUF_INIT;
 	json_object	*hdr = NULL, *v, *p = NULL;
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen = 0;
+	unsigned char	 mac[HMAC_SHA256_LEN];
 	const char	*sig, *dot1;
 	size_t		 signlen;
 
@@ -151,9 +149,8 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 	buf_reset(&b);
 	if (b64url_decode(sig, n - signlen - 1, &b) == -1 || !buf_ok(&b))
 		goto out;
-	if (HMAC(EVP_sha256(), c->secret_key, (int)c->secret_len,
-	    (const unsigned char *)raw, signlen, mac, &maclen) == NULL ||
-	    b.len != maclen || CRYPTO_memcmp(b.p, mac, maclen) != 0)
+	hmac_sha256(c->secret_key, c->secret_len, raw, signlen, mac);
+	if (b.len != sizeof(mac) || CRYPTO_memcmp(b.p, mac, sizeof(mac)) != 0)
 		goto out;
 	/* Payload. */
 	buf_reset(&b);
@@ -308,7 +305,8 @@ new_jti(char out[33])
 	unsigned char	 b[16];
 	size_t		 i;
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
+	/* The kernel's CSPRNG, as os.urandom (uuid4) reads it; no OpenSSL DRBG to set up. */
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		return -1;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
