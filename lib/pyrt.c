@@ -285,6 +285,21 @@ py_strip(const char *s, size_t n, size_t *off, size_t *len)
 	*len = end - i;
 }
 
+/* Python's bytes.isspace(): the six ASCII whitespace bytes. */
+void
+py_bytes_strip(const char *s, size_t n, size_t *off, size_t *len)
+{
+	size_t	 i = 0;
+
+	while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+		i++;
+	while (n > i && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+		n--;
+	*off = i;
+	*len = n - i;
+}
+
+/* str.strip() leaves nothing. */
 int
 py_isblank(const char *s, size_t n)
 {

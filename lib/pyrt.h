@@ -75,6 +75,12 @@ int	 py_isspace(uint32_t cp);
  */
 void	 py_strip(const char *s, size_t n, size_t *off, size_t *len);
 
+/*
+ * bytes.strip() with no arguments (ASCII space, \t, \n, \v, \f, \r):
+ * *off and *len receive the byte range of the stripped bytes within s.
+ */
+void	 py_bytes_strip(const char *s, size_t n, size_t *off, size_t *len);
+
 /* 1 when str.strip() of s is empty (s is all whitespace, or empty). */
 int	 py_isblank(const char *s, size_t n);
 
