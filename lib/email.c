@@ -124,18 +124,6 @@ utf8_next(const char *s, size_t n, size_t *i)
 	return (uint32_t)cp;
 }
 
-/* 1 when s holds only ASCII bytes. */
-static int
-is_ascii(const char *s, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
-}
-
 /*
  * CPython's re with IGNORECASE on a str pattern lets a class holding the
  * ASCII letters also match these four code points, whose simple case
@@ -408,7 +396,7 @@ idna_label(const char *s, size_t n, struct buf *out)
 	size_t		 i = 0, k, w = 0, rlen, nsig = 0;
 	int		 ret = -1, ace;
 
-	if (is_ascii(s, n)) {
+	if (py_isascii(s, n)) {
 		if (n < 1 || n > LABEL_MAX)
 			goto out;
 		ret = buf_add(out, s, n);
@@ -546,7 +534,7 @@ email_valid(const char *s, size_t n)
 	 * The IDN retry.  The codec returns an ASCII domain unchanged (or
 	 * raises), so only a non-ASCII one can pass the second time.
 	 */
-	if (is_ascii(dom, dlen))
+	if (py_isascii(dom, dlen))
 		goto out;
 	if (idna_domain(dom, dlen, &puny) == -1 || !buf_ok(&puny))
 		goto out;

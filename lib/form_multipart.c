@@ -396,7 +396,7 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 	struct buf		 name = BUF_INIT, fn = BUF_INIT, val = BUF_INIT;
 	struct charset_err	 e;
 	const char		*data, *p, *bd;
-	size_t			 ctlen = strlen(ct->raw), nfiles = 0, filecap = 0;
+	size_t			 nfiles = 0, filecap = 0;
 	size_t			 nkeys = 0, nfile = 0, nread = 0, a, b, x, y, i;
 	size_t			 dlen, bdlen = 0;
 	enum form_rc		 rc = FORM_NOMEM;
@@ -411,14 +411,12 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 		rc = FORM_PARSE;
 		goto out;
 	}
-	for (i = 0; i < ctlen; i++)
-		if ((unsigned char)ct->raw[i] >= 0x80) {
-			form_msg(msg, msgsz, "Multipart form parse error - Invalid "
-			    "non-ASCII Content-Type in multipart: %s",
-			    buf_str(&ct->text));
-			rc = FORM_PARSE;
-			goto out;
-		}
+	if (!py_isascii(ct->raw, strlen(ct->raw))) {
+		form_msg(msg, msgsz, "Multipart form parse error - Invalid "
+		    "non-ASCII Content-Type in multipart: %s", buf_str(&ct->text));
+		rc = FORM_PARSE;
+		goto out;
+	}
 	/*
 	 * parse_header(content_type.encode('ascii')): for an ASCII header
 	 * the parse _MediaType made, which did not raise (a parser was

@@ -61,18 +61,6 @@ put_lower(struct buf *b, const char *s, size_t n)
 		(void)buf_putc(b, s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 }
 
-/* 1 when s[0..n) holds a byte above 0x7f (.decode('ascii') raises). */
-static int
-has_nonascii(const char *s, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 1;
-	return 0;
-}
-
 /*
  * A quoted value's inside, as parse_header unescapes it: first every
  * "\\\\" becomes "\\", then, in what that left, every "\\\"" becomes '"'.
@@ -168,7 +156,7 @@ hdr_param(struct mime_hdr *h, const char *p, size_t n, enum mime_hmode mode,
 		return MIME_H_OK;
 	namelen = (size_t)(eq - p);
 	name = hstrip(p, &namelen, mode);
-	if (mode == MIME_DJANGO && has_nonascii(name, namelen))
+	if (mode == MIME_DJANGO && !py_isascii(name, namelen))
 		return MIME_H_VALUE;
 	if (mode == MIME_DJANGO && namelen > 0 && name[namelen - 1] == '*') {
 		namelen--;
@@ -265,7 +253,7 @@ mime_hdr_parse(struct mime_hdr *h, const char *s, size_t n, enum mime_hmode mode
 	key = hstrip(s, &keylen, mode);
 	if (mode == MIME_DJANGO) {
 		/* plist.pop(0).lower().decode('ascii') */
-		if (has_nonascii(key, keylen)) {
+		if (!py_isascii(key, keylen)) {
 			rc = MIME_H_VALUE;
 			goto out;
 		}

@@ -3,8 +3,8 @@
  *
  * Every function here is checked against /usr/bin/python3 (3.11.2) by
  * tests/unit/t_pyrt.c; the str.lower() tables in pyrt_lower.h are generated
- * from the same interpreter by tools/gen/gen_lower.py, the table of decimal
- * digits below by tools/gen/gen_digits.py.
+ * from the same interpreter by tools/gen/gen_lower.py, the decimal digits in
+ * pyrt_digits.h by tools/gen/gen_digits.py.
  */
 #include "config.h"
 
@@ -18,30 +18,13 @@
 
 #include "buf.h"
 #include "pyrt.h"
+#include "pyrt_digits.h"
 #include "pyrt_lower.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* CPython 3.11's default sys.get_int_max_str_digits(). */
 #define INT_MAX_STR_DIGITS	4300
-
-/*
- * The zero of every run of Unicode decimal digits (str.isdecimal(), what
- * int() reads as digits), sorted; each run is ten code points long.
- */
-static const uint32_t dec_zeros[] = {
-	/* BEGIN GENERATED digits by tools/gen/gen_digits.py; do not edit. */
-	0x0030, 0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6,
-	0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0,
-	0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
-	0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900,
-	0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066,
-	0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0,
-	0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0,
-	0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0,
-	0x1e950, 0x1fbf0,
-	/* END GENERATED digits */
-};
 
 /* Outcome of decoding one UTF-8 sequence, in CPython's terms. */
 enum u8st {
@@ -283,6 +266,18 @@ py_strip(const char *s, size_t n, size_t *off, size_t *len)
 	}
 	*off = i;
 	*len = end - i;
+}
+
+/* Every byte below 0x80. */
+int
+py_isascii(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
 }
 
 /* Python's bytes.isspace(): the six ASCII whitespace bytes. */

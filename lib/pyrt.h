@@ -66,6 +66,9 @@ int	 py_utf8_decode_replace(const char *s, size_t n, struct buf *out);
 /* bytes.decode('iso-8859-1'): append s to out as UTF-8. */
 int	 py_latin1_to_utf8(const char *s, size_t n, struct buf *out);
 
+/* str.isascii() / bytes.isascii(): 1 when no byte of s is above 0x7f. */
+int	 py_isascii(const char *s, size_t n);
+
 /* Python str.isspace() for one code point (Unicode White_Space + the C0 separators). */
 int	 py_isspace(uint32_t cp);
 
