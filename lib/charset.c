@@ -566,7 +566,7 @@ charset_strerror(const struct charset_err *e, const char *prefix, char *msg,
 		    e->end - 1, e->reason);
 }
 
-/* unquote(): runs of non-ASCII kept, runs of ASCII unquote_to_bytes()d and decoded. */
+/* Runs of non-ASCII kept, runs of ASCII unquote_to_bytes()d and decoded. */
 int
 charset_unquote(const char *s, size_t n, const struct pycodec *c,
     struct buf *out)

@@ -227,6 +227,7 @@ field_free(struct field_value *out, size_t n)
 	}
 }
 
+/* hmac.compare_digest of the two texts. */
 int
 field_equal(const struct field_value *a, const struct field_value *b)
 {

@@ -32,7 +32,6 @@
 #include "form.h"
 #include "form_priv.h"
 #include "mime.h"
-#include "pyrt.h"
 
 /* ------------------------------------------------------------------ storage */
 
@@ -176,8 +175,8 @@ form_parse_ct(struct form *f, const struct ctype *ct, const char *body,
 		break;
 	case MIME_PARSER_NONE:
 	default:
-		form_msg(msg, msgsz, "Unsupported media type \"%s\" in request.",
-		    buf_str(&ct->text));
+		form_msg(msg, msgsz, "Unsupported media type \"%s\" in "
+		    "request.", buf_str(&ct->text));
 		rc = FORM_UNSUPPORTED;
 		break;
 	}

@@ -420,12 +420,12 @@ js_error(const struct jscan *js, char *msg, size_t msgsz)
 			chr++;
 		}
 		col = seen ? chr - lastnl : chr + 1;
-		form_msg(msg, msgsz, "JSON parse error - %s: line %zu column %zu "
-		    "(char %zu)", js->emsg, line, col, chr);
+		form_msg(msg, msgsz, "JSON parse error - %s: line %zu column "
+		    "%zu (char %zu)", js->emsg, line, col, chr);
 		return FORM_PARSE;
 	case JE_CONSTANT:
-		form_msg(msg, msgsz, "JSON parse error - Out of range float values "
-		    "are not JSON compliant: '%s'", js->emsg);
+		form_msg(msg, msgsz, "JSON parse error - Out of range float "
+		    "values are not JSON compliant: '%s'", js->emsg);
 		return FORM_PARSE;
 	case JE_DIGITS:
 		form_msg(msg, msgsz, "JSON parse error - Exceeds the limit (%d "
@@ -434,8 +434,9 @@ js_error(const struct jscan *js, char *msg, size_t msgsz)
 		    "limit", JSON_MAXDIGITS, js->edigits);
 		return FORM_PARSE;
 	case JE_DEEP:
-		form_msg(msg, msgsz, "JSON parse error - maximum recursion depth "
-		    "exceeded while decoding a JSON %s from a unicode string", js->emsg);
+		form_msg(msg, msgsz, "JSON parse error - maximum recursion "
+		    "depth exceeded while decoding a JSON %s from a unicode "
+		    "string", js->emsg);
 		return FORM_PARSE;
 	case JE_OK:
 	case JE_NOMEM:
@@ -588,7 +589,8 @@ form_json(struct form *f, const struct pycodec *cs, const char *body,
 	int			 r;
 
 	memset(&js, 0, sizeof(js));
-	if ((r = charset_decode(cs, body, len, CHARSET_STREAM, &text, &e)) == -1)
+	if ((r = charset_decode(cs, body, len, CHARSET_STREAM, &text,
+	    &e)) == -1)
 		goto out;
 	if (r == 1) {
 		charset_strerror(&e, "JSON parse error - ", msg, msgsz);

@@ -449,10 +449,14 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 		m.bdone = 0;
 		m.spos = m.sprod = m.pos;
 		if ((r = mp_headers(&m, &pt)) != 0) {
-			/* The original answered 500 (LookupError): a malformed part is a 400. */
+			/*
+			 * The original answered 500 (LookupError): a
+			 * malformed part is a 400.
+			 */
 			if (r == 2) {
-				form_msg(msg, msgsz, "Multipart form parse error - unknown "
-				    "charset in the headers of a part");
+				form_msg(msg, msgsz, "Multipart form parse "
+				    "error - unknown charset in the headers of "
+				    "a part");
 				rc = FORM_PARSE;
 			}
 			goto out;
@@ -462,13 +466,15 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 			nfiles++;
 		}
 		if (pt.type != MP_FILE && ++nkeys > FORM_MAX_FIELDS + 2) {
-			form_msg(msg, msgsz, "The number of GET/POST parameters "
-			    "exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+			form_msg(msg, msgsz, "The number of GET/POST "
+			    "parameters exceeded "
+			    "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
 			rc = FORM_TOO_MANY;
 			goto out;
 		}
+		/* disposition['name'], or the part is skipped. */
 		if (pt.type == MP_RAW ||
-		    mime_hdr_param(&pt.cd, "name", &dlen, NULL) == NULL)
+		    mime_hdr_param(&pt.cd, "name", &x, NULL) == NULL)
 			continue;
 		if (mp_pystr(&pt.cd, "name", cs, 1, &name) == -1)
 			goto out;
@@ -496,8 +502,8 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 				goto out;
 			}
 			buf_reset(&val);
-			if (charset_decode(cs, data, dlen, CHARSET_REPLACE, &val,
-			    &e) != 0)
+			if (charset_decode(cs, data, dlen, CHARSET_REPLACE,
+			    &val, &e) != 0)
 				goto out;
 			if (form_add_str(f, buf_str(&name), name.len,
 			    buf_str(&val), val.len, V_STR) == -1)
@@ -530,9 +536,10 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 			a = b64.len / 4 * 4;
 			if (a == 0)
 				continue;
-			if (py_a2b_base64(b64.p, a, 0, PY_B64_STD, NULL) == -1) {
-				form_msg(msg, msgsz, "Multipart form parse error - "
-				    "Could not decode base64 data.");
+			if (py_a2b_base64(b64.p, a, 0, PY_B64_STD,
+			    NULL) == -1) {
+				form_msg(msg, msgsz, "Multipart form parse "
+				    "error - Could not decode base64 data.");
 				rc = FORM_PARSE;
 				goto out;
 			}
@@ -540,8 +547,8 @@ form_multipart(struct form *f, const struct ctype *ct, const char *body,
 			b64.len -= a;
 		}
 		if (isb64 && b64.len > 0) {
-			form_msg(msg, msgsz, "Multipart form parse error - Could "
-			    "not decode base64 data.");
+			form_msg(msg, msgsz, "Multipart form parse error - "
+			    "Could not decode base64 data.");
 			rc = FORM_PARSE;
 			goto out;
 		}

@@ -39,16 +39,17 @@ enum form_rc
 form_urlencoded(struct form *f, const struct pycodec *cs, const char *body,
     size_t len, char *msg, size_t msgsz)
 {
-	struct buf	 text = BUF_INIT, tmp = BUF_INIT;
-	struct buf	 name = BUF_INIT, value = BUF_INIT;
+	struct buf		 text = BUF_INIT, tmp = BUF_INIT;
+	struct buf		 name = BUF_INIT, value = BUF_INIT;
 	struct charset_err	 e;
-	const char	*t, *amp, *eq;
-	size_t		 n, nf, i, j;
-	enum form_rc	 rc = FORM_NOMEM;
-	int		 r;
+	const char		*t, *amp, *eq;
+	size_t			 n, nf, i, j;
+	enum form_rc		 rc = FORM_NOMEM;
+	int			 r;
 
 	f->html = 1;
-	if ((r = charset_decode(cs, body, len, CHARSET_STRICT, &text, &e)) == -1)
+	if ((r = charset_decode(cs, body, len, CHARSET_STRICT, &text,
+	    &e)) == -1)
 		goto out;
 	if (r == 1) {
 		buf_reset(&text);
@@ -61,8 +62,9 @@ form_urlencoded(struct form *f, const struct pycodec *cs, const char *body,
 		for (nf = 1, i = 0; i < n; i++)
 			nf += t[i] == '&';
 		if (nf > FORM_MAX_FIELDS) {
-			form_msg(msg, msgsz, "The number of GET/POST parameters "
-			    "exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+			form_msg(msg, msgsz, "The number of GET/POST "
+			    "parameters exceeded "
+			    "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
 			rc = FORM_TOO_MANY;
 			goto out;
 		}

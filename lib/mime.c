@@ -149,7 +149,7 @@ hdr_param(struct mime_hdr *h, const char *p, size_t n, enum mime_hmode mode,
 	ssize_t			 k;
 	enum mime_hrc		 rc;
 	int			 has_enc = 0;
-	struct mime_hparam		*np;
+	struct mime_hparam	*np;
 
 	p = hstrip(p, &n, mode);
 	if ((eq = memchr(p, '=', n)) == NULL)
@@ -240,7 +240,8 @@ mime_hdr_free(struct mime_hdr *h)
 
 /* The key, then every "name=value" segment. */
 enum mime_hrc
-mime_hdr_parse(struct mime_hdr *h, const char *s, size_t n, enum mime_hmode mode)
+mime_hdr_parse(struct mime_hdr *h, const char *s, size_t n,
+    enum mime_hmode mode)
 {
 	struct buf	 tmp = BUF_INIT;
 	const char	*key, *slash;
@@ -280,7 +281,8 @@ out:
 
 /* pdict.get(name). */
 const char *
-mime_hdr_param(const struct mime_hdr *h, const char *name, size_t *len, int *isstr)
+mime_hdr_param(const struct mime_hdr *h, const char *name, size_t *len,
+    int *isstr)
 {
 	ssize_t	 k;
 
@@ -572,8 +574,8 @@ mime_negotiate(const char *accept, const char *const *renderers, size_t n,
 		ntp++;
 	}
 	for (; nrp < n; nrp++) {
-		if (mime_hdr_parse(&rh[nrp], renderers[nrp], strlen(renderers[nrp]),
-		    MIME_DJANGO) != MIME_H_OK) {
+		if (mime_hdr_parse(&rh[nrp], renderers[nrp],
+		    strlen(renderers[nrp]), MIME_DJANGO) != MIME_H_OK) {
 			nrp++;
 			goto out;
 		}

@@ -79,6 +79,7 @@ utf8_scan(const unsigned char *s, size_t n, size_t i, uint32_t *cp,
 	return U8_OK;
 }
 
+/* utf8_scan() of one sequence; *i moves only past a valid one. */
 int32_t
 py_utf8_next(const char *s, size_t n, size_t *i)
 {
@@ -184,6 +185,7 @@ py_utf8_put(struct buf *out, uint32_t cp)
 	return buf_add(out, b, n);
 }
 
+/* One U+FFFD for each maximal invalid subpart, as CPython replaces. */
 int
 py_utf8_decode_replace(const char *s, size_t n, struct buf *out)
 {
@@ -201,6 +203,7 @@ py_utf8_decode_replace(const char *s, size_t n, struct buf *out)
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Each byte one code point. */
 int
 py_latin1_to_utf8(const char *s, size_t n, struct buf *out)
 {
@@ -212,6 +215,7 @@ py_latin1_to_utf8(const char *s, size_t n, struct buf *out)
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Unicode White_Space plus U+001C..U+001F (Py_UNICODE_ISSPACE). */
 int
 py_isspace(uint32_t cp)
 {
@@ -244,6 +248,7 @@ utf8_prev(const char *s, size_t end)
 	return i;
 }
 
+/* Whitespace code points off both ends; invalid UTF-8 stops the walk. */
 void
 py_strip(const char *s, size_t n, size_t *off, size_t *len)
 {
@@ -359,6 +364,7 @@ shortest_digits(double x, char *digits, size_t dsz, int *exp10)
 	return -1;
 }
 
+/* float_repr_style "short": shortest_digits(), then Python's layout. */
 int
 py_float_repr(double d, char *out, size_t outsz)
 {
@@ -422,6 +428,7 @@ py_float_repr(double d, char *out, size_t outsz)
 	return w;
 }
 
+/* Sign kept unless the value is zero, leading zeros dropped. */
 int
 py_int_literal_str(const char *s, size_t n, struct buf *out)
 {
@@ -616,6 +623,7 @@ final_sigma(const char *s, size_t n, size_t i)
 	return 1;
 }
 
+/* Code point by code point, final sigma by its context. */
 int
 py_lower(const char *s, size_t n, struct buf *out)
 {
@@ -729,6 +737,7 @@ py_urlsafe_b64decode(const char *s, size_t n, struct buf *out)
 	return py_a2b_base64(s, n, n % 4, PY_B64_URLSAFE, out);
 }
 
+/* Three bytes to four characters, the partial group unpadded. */
 int
 py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out)
 {
@@ -762,6 +771,7 @@ py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out)
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Runs of other bytes become one '_' between kept characters. */
 int
 py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz)
 {
@@ -791,6 +801,7 @@ py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz)
 	return 0;
 }
 
+/* 0-9, a-f, A-F. */
 int
 py_hexdigit(int c)
 {
