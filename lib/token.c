@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include <jwt.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -58,7 +57,7 @@ num(json_object *o)
 static int
 b64url_decode(const char *s, size_t n, struct buf *out)
 {
-	return py_urlsafe_b64decode_padded(s, n, (4 - n % 4) % 4, out);
+	return py_a2b_base64(s, n, (4 - n % 4) % 4, PY_B64_URLSAFE, out);
 }
 
 /*
@@ -153,7 +152,7 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 		goto out;
 	if (HMAC(EVP_sha256(), c->secret_key, (int)c->secret_len,
 	    (const unsigned char *)raw, signlen, mac, &maclen) == NULL ||
-	    b.len != maclen || CRYPTO_memcmp(b.p, mac, maclen) != 0)
+	    !py_compare_digest(b.p, b.len, mac, maclen))
 		goto out;
 	/* Payload. */
 	buf_reset(&b);
@@ -254,6 +253,7 @@ tok_user_id(const struct tok *t, int64_t *id)
 	json_object	*v;
 	const char	*s;
 	double		 d;
+	int64_t		 i;
 
 	if (!json_object_object_get_ex(t->payload, "user_id", &v))
 		return 0;
@@ -270,7 +270,10 @@ tok_user_id(const struct tok *t, int64_t *id)
 		return 1;
 	case json_type_string:
 		s = json_object_get_string(v);
-		return py_int_parse(s, (size_t)json_object_get_string_len(v), id) == 0 ? 1 : -1;
+		if (py_int_parse(s, (size_t)json_object_get_string_len(v), &i) != 0)
+			return -1;
+		*id = i;
+		return 1;
 	default:
 		return -1;	/* null, bool, list, object: no such user */
 	}
