@@ -23,7 +23,7 @@
 #include "mime.h"
 #include "negotiate.h"
 #include "pw.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "render.h"
 #include "route.h"
 #include "serve.h"

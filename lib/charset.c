@@ -6,7 +6,7 @@
  * codecs.lookup() knows the name, and RFC 2231 parameter values name their
  * own charset; both are looked up in the table below, the module names and
  * encodings.aliases of every text codec.  utf-8, latin-1 and ascii decode
- * through pyrt, the rest through glibc iconv(3); a codec glibc lacks
+ * through pycompat, the rest through glibc iconv(3); a codec glibc lacks
  * (CS_FALLBACK) decodes as utf-8, the one knowing difference.
  */
 #include "config.h"
@@ -19,7 +19,7 @@
 
 #include "buf.h"
 #include "charset.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
@@ -27,9 +27,9 @@
 static const char U_FFFD[] = "\xef\xbf\xbd";
 
 enum cs_kind {
-	CS_UTF8,	/* utf-8 (pyrt) */
+	CS_UTF8,	/* utf-8 (pycompat) */
 	CS_UTF8SIG,	/* utf-8-sig: a leading BOM is dropped */
-	CS_LATIN1,	/* latin-1 (pyrt) */
+	CS_LATIN1,	/* latin-1 (pycompat) */
 	CS_ASCII,	/* ascii */
 	CS_UTF16,	/* utf-16: BOM picks the order, else little-endian */
 	CS_UTF32,	/* utf-32: likewise */
@@ -357,7 +357,7 @@ charset_lookup(const char *name, size_t n)
 	return NULL;
 }
 
-/* utf-8 in any mode (CPython's decoder, through pyrt). */
+/* utf-8 in any mode (CPython's decoder, through pycompat). */
 static int
 dec_utf8(const char *s, size_t n, enum charset_mode mode, struct buf *out,
     struct charset_err *e)

@@ -5,7 +5,7 @@
  * it, and urllib.parse.unquote(s, encoding=...).
  *
  * The table of codecs is CPython 3.11's encodings package, written by
- * tools/gen/gen_charsets.py; utf-8, latin-1 and ascii are decoded by pyrt,
+ * tools/gen/gen_charsets.py; utf-8, latin-1 and ascii are decoded by pycompat,
  * the others by glibc iconv(3).
  */
 #ifndef JWTAUTH_CHARSET_H

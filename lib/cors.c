@@ -15,7 +15,7 @@
 
 #include "buf.h"
 #include "cors.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 /* How the bytes of a URL are to be read. */
 enum uenc {

@@ -23,7 +23,7 @@
 
 #include "buf.h"
 #include "email.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define EMAIL_MAX_CHARS	 320	/* EmailValidator: len(value) > 320 */
 #define LABEL_MAX	 63	/* domain_regex and the codec's ToASCII */

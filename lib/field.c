@@ -14,7 +14,7 @@
 
 #include "email.h"
 #include "field.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define MSG_REQUIRED	"This field is required."
 #define MSG_NULL	"This field may not be null."

@@ -15,7 +15,7 @@
 #include "charset.h"
 #include "form.h"
 #include "form_priv.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 /*
  * Nesting at which CPython's json scanner hit RecursionError in the original

@@ -15,7 +15,7 @@
 #include "form.h"
 #include "form_priv.h"
 #include "mime.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 

@@ -11,7 +11,7 @@
 #include "charset.h"
 #include "form.h"
 #include "form_priv.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 /* One name or value of parse_qsl: '+' -> ' ', then unquote() with cs. */
 static int

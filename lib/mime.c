@@ -30,7 +30,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "mime.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -21,7 +21,7 @@
 
 #include "log.h"
 #include "pw.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 /* Django never used more than a few hundred thousand; a huge count in a row would be a DoS. */
 #define PBKDF2_MAX_ITERATIONS	10000000L

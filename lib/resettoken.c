@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "pyrt.h"
+#include "pycompat.h"
 #include "resettoken.h"
 
 #define KEY_SALT	"django.contrib.auth.tokens.PasswordResetTokenGenerator"

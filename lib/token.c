@@ -22,7 +22,7 @@
 
 #include "buf.h"
 #include "log.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "token.h"
 
 /* A JSON number that is not a boolean (json-c keeps them apart). */

@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """
-gen_digits.py - generate lib/pyrt_digits.h, the table of Unicode decimal
-digits of lib/pyrt.c (what int() reads as digits, py_int_parse).
+gen_digits.py - generate lib/pycompat_digits.h, the table of Unicode decimal
+digits of lib/pycompat.c (what int() reads as digits, py_int_parse).
 
 Run with Debian 12's /usr/bin/python3 (CPython 3.11.2) from the top of the
 tree:
 
-	/usr/bin/python3 tools/gen/gen_digits.py > lib/pyrt_digits.h
+	/usr/bin/python3 tools/gen/gen_digits.py > lib/pycompat_digits.h
 
 A rerun with the same Python changes nothing.
 """
@@ -29,7 +29,7 @@ def main():
     assert sum(1 for c in range(0x110000) if chr(c).isdecimal()) == 10 * len(zeros)
 
     w = sys.stdout.write
-    w(banner("pyrt_digits.h", "Unicode decimal digits for pyrt.c", "gen_digits.py"))
+    w(banner("pycompat_digits.h", "Unicode decimal digits for pycompat.c", "gen_digits.py"))
     w("/*\n * The zero of every run of Unicode decimal digits (str.isdecimal(),\n"
       " * what int() reads as digits), sorted; each run is ten code points long.\n"
       " */\n")

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """
-gen_lower.py - generate lib/pyrt_lower.h, the str.lower() tables of lib/pyrt.c.
+gen_lower.py - generate lib/pycompat_lower.h, the str.lower() tables of lib/pycompat.c.
 
 The tables are taken from the running interpreter, so run this with the
 CPython the original service ran on (3.11, Unicode 14.0.0):
 
-	/usr/bin/python3 tools/gen/gen_lower.py > lib/pyrt_lower.h
+	/usr/bin/python3 tools/gen/gen_lower.py > lib/pycompat_lower.h
 
 Four tables are emitted, each sorted for a binary search:
 
@@ -104,7 +104,7 @@ def main():
     assert all(len(v) <= 3 for _, v in special)
 
     w = sys.stdout.write
-    w(banner("pyrt_lower.h", "str.lower() tables for pyrt.c", "gen_lower.py"))
+    w(banner("pycompat_lower.h", "str.lower() tables for pycompat.c", "gen_lower.py"))
     w("struct lower_range {\n\tuint32_t\t lo, hi;\t/* inclusive */\n"
       "\tint32_t\t\t delta;\t\t/* added to the code point */\n"
       "\tuint32_t\t stride;\t/* 1, or 2 for alternating upper/lower */\n};\n\n")

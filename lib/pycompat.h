@@ -1,5 +1,5 @@
 /*
- * pyrt.h - the few pieces of Python's runtime whose exact behaviour a client of
+ * pycompat.h - the few pieces of Python's runtime whose exact behaviour a client of
  * the original (Django/DRF on CPython 3.11) can observe: UTF-8 decoding,
  * str.strip(), str() of numbers, int() of strings, str.lower(), the lenient
  * base64 decoder (binascii.a2b_base64), ipaddress' address literals and
@@ -9,8 +9,8 @@
  * All functions are pure.  Strings are byte ranges (pointer + length), never
  * assumed NUL-terminated; they may contain NUL bytes.
  */
-#ifndef JWTAUTH_PYRT_H
-#define JWTAUTH_PYRT_H
+#ifndef JWTAUTH_PYCOMPAT_H
+#define JWTAUTH_PYCOMPAT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,10 +1,10 @@
 /*
- * pyrt.c - CPython 3.11 runtime behaviour a client can observe (see pyrt.h).
+ * pycompat.c - CPython 3.11 runtime behaviour a client can observe (see pycompat.h).
  *
  * Every function here is checked against /usr/bin/python3 (3.11.2) by
- * tests/unit/t_pyrt.c; the str.lower() tables in pyrt_lower.h are generated
+ * tests/unit/t_pycompat.c; the str.lower() tables in pycompat_lower.h are generated
  * from the same interpreter by tools/gen/gen_lower.py, the decimal digits in
- * pyrt_digits.h by tools/gen/gen_digits.py.
+ * pycompat_digits.h by tools/gen/gen_digits.py.
  */
 #include "config.h"
 
@@ -17,9 +17,9 @@
 #include <openssl/crypto.h>
 
 #include "buf.h"
-#include "pyrt.h"
-#include "pyrt_digits.h"
-#include "pyrt_lower.h"
+#include "pycompat.h"
+#include "pycompat_digits.h"
+#include "pycompat_lower.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
