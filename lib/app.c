@@ -24,7 +24,7 @@
 #include "mime.h"
 #include "negotiate.h"
 #include "pw.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "render.h"
 #include "route.h"
 #include "serve.h"
@@ -58,22 +58,32 @@ parse_body(struct ctx *c, struct form *f)
 {
 	struct http_req	*req = c->req;
 	struct buf	 body = BUF_INIT;
+	struct ctype	 ct;
 	char		 msg[1024];
 	enum err	 e = ERR_OK;
 
+	/* The Content-Type, parsed once for the parser's choice and the parser. */
+	if (mime_ctype_parse(&ct, req->content_type) == -1) {
+		log_err("parsing the Content-Type: out of memory");
+		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+		goto out;
+	}
 	if (req->content_length > 0) {
-		if (mime_select_parser(req->content_type ? req->content_type : "") ==
-		    MIME_PARSER_NONE)
-			return media_type_error(c);
-		if (req->content_length > c->cfg->max_body)
-			return errinfo_set(&c->err, ERR_TOO_LARGE, "%ld", c->cfg->max_body);
+		if (ct.parser == MIME_PARSER_NONE) {
+			e = media_type_error(c);
+			goto out;
+		}
+		if (req->content_length > c->cfg->max_body) {
+			e = errinfo_set(&c->err, ERR_TOO_LARGE, "%ld", c->cfg->max_body);
+			goto out;
+		}
 		if (http_read_body(req, &body) == -1) {
 			e = errinfo_set(&c->err, ERR_PARSE,
 			    "Request body shorter than its Content-Length.");
 			goto out;
 		}
 	}
-	switch (form_parse(f, req->content_type, body.p ? body.p : "", body.len,
+	switch (form_parse_ct(f, &ct, body.p ? body.p : "", body.len,
 	    msg, sizeof(msg))) {
 	case FORM_OK:
 		break;
@@ -94,6 +104,7 @@ parse_body(struct ctx *c, struct form *f)
 		break;
 	}
 out:
+	mime_ctype_free(&ct);
 	buf_wipe(&body);	/* may hold passwords */
 	return e;
 }

@@ -17,12 +17,11 @@
 #include <sys/random.h>
 
 #include <jwt.h>
-#include <openssl/crypto.h>
 
 #include "buf.h"
 #include "hmac.h"
 #include "log.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "token.h"
 
 /* A JSON number that is not a boolean (json-c keeps them apart). */
@@ -57,7 +56,7 @@ num(json_object *o)
 static int
 b64url_decode(const char *s, size_t n, struct buf *out)
 {
-	return py_urlsafe_b64decode_padded(s, n, (4 - n % 4) % 4, out);
+	return py_a2b_base64(s, n, (4 - n % 4) % 4, PY_B64_URLSAFE, out);
 }
 
 /*
@@ -150,7 +149,7 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 	if (b64url_decode(sig, n - signlen - 1, &b) == -1 || !buf_ok(&b))
 		goto out;
 	hmac_sha256(c->secret_key, c->secret_len, raw, signlen, mac);
-	if (b.len != sizeof(mac) || CRYPTO_memcmp(b.p, mac, sizeof(mac)) != 0)
+	if (!py_compare_digest(b.p, b.len, mac, sizeof(mac)))
 		goto out;
 	/* Payload. */
 	buf_reset(&b);
@@ -251,6 +250,7 @@ tok_user_id(const struct tok *t, int64_t *id)
 	json_object	*v;
 	const char	*s;
 	double		 d;
+	int64_t		 i;
 
 	if (!json_object_object_get_ex(t->payload, "user_id", &v))
 		return 0;
@@ -267,7 +267,10 @@ tok_user_id(const struct tok *t, int64_t *id)
 		return 1;
 	case json_type_string:
 		s = json_object_get_string(v);
-		return py_int_parse(s, (size_t)json_object_get_string_len(v), id) == 0 ? 1 : -1;
+		if (py_int_parse(s, (size_t)json_object_get_string_len(v), &i) != 0)
+			return -1;
+		*id = i;
+		return 1;
 	default:
 		return -1;	/* null, bool, list, object: no such user */
 	}
