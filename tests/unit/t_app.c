@@ -303,7 +303,7 @@ main(void)
 {
 	struct cfg	 cfg;
 	struct db	*db;
-	char		 err[256], val[512], hname[64];
+	char		 err[256] = "", val[512], hname[64];
 	const char	*resp, *body, *colon;
 	size_t		 i, k;
 	int		 status;
