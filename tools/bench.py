@@ -39,9 +39,11 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -160,6 +162,8 @@ def read_links(mail_dir):
     links = {}
     for name in os.listdir(mail_dir):
         path = os.path.join(mail_dir, name)
+        if name.startswith('.'):
+            continue                    # being written
         with open(path, 'rb') as fh:
             m = email.message_from_binary_file(fh, policy=email.policy.default)
         body = m.get_body(('plain',))
@@ -173,7 +177,10 @@ def read_links(mail_dir):
 
 def clear_mail(mail_dir):
     for name in os.listdir(mail_dir):
-        os.unlink(os.path.join(mail_dir, name))
+        try:
+            os.unlink(os.path.join(mail_dir, name))
+        except FileNotFoundError:       # a temporary file, renamed meanwhile
+            pass
 
 
 # ---------------------------------------------------------------- wrk
@@ -184,31 +191,51 @@ class Spec:
         self.method, self.paths, self.expect = method, paths, expect
         self.headers, self.body, self.unique = headers or {}, body, unique
 
-    def lua(self, threads, limit):
+    def lua(self, threads, limit, timing):
         lines = ['method %s' % self.method] + ['path %s' % p for p in self.paths]
         lines += ['header %s: %s' % kv for kv in self.headers.items()]
         if self.body is not None:
             lines.append('body %s' % self.body)
         if self.unique:
             lines.append('unique @@N@@')
-        lines += ['limit %d' % limit, 'threads %d' % threads]
+        lines += ['limit %d' % limit, 'threads %d' % threads, 'timing %d' % timing]
         assert not any('\n' in line for line in lines)
         return '\n'.join(lines) + '\n'
 
 
 def wrk(base, spec, threads, conns, seconds, limit=0):
-    """Run wrk; returns a result dict (req/s, p50/p99 ms, errors, count)."""
+    """Run wrk; returns a result dict (req/s, p50/p99 ms, errors, count).  With one
+    connection per thread the script times every request itself (exact percentiles);
+    with a limit, wrk is ended (SIGINT) once every thread has sent its share."""
     with tempfile.NamedTemporaryFile('w', suffix='.spec', delete=False) as fh:
-        fh.write(spec.lua(threads, limit))
+        fh.write(spec.lua(threads, limit, conns == threads))
+    argv = ['wrk', '-t%d' % threads, '-c%d' % conns, '-d%ds' % seconds, '--timeout', '30s',
+            '-s', LUA, base.rstrip('/') + '/', '--', fh.name]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killer = threading.Timer(seconds + 90, p.kill)
+    killer.start()
     try:
-        argv = ['wrk', '-t%d' % threads, '-c%d' % conns, '-d%ds' % seconds, '--timeout', '30s',
-                '-s', LUA, base.rstrip('/') + '/', '--', fh.name]
-        out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 90)
+        lines, stops = [], 0
+        for line in p.stdout:
+            lines.append(line)
+            if line.startswith('BENCH-STOP'):
+                stops += 1
+                if stops == threads:
+                    if not any(x.startswith('Running') for x in lines):
+                        time.sleep(0.2)     # wrk handles SIGINT once it says "Running"
+                    p.send_signal(signal.SIGINT)
+        err = p.stderr.read()
+        p.wait()
     finally:
+        killer.cancel()
+        if p.poll() is None:
+            p.kill()
+            p.wait()
         os.unlink(fh.name)
-    m = re.search(r'^BENCH (\{.*\})$', out.stdout, re.M)
+    out = ''.join(lines)
+    m = re.search(r'^BENCH (\{.*\})$', out, re.M)
     if not m:
-        raise RuntimeError('wrk failed: %s %s' % (out.stdout[-500:], out.stderr[-500:]))
+        raise RuntimeError('wrk failed: %s %s' % (out[-500:], err[-500:]))
     r = json.loads(m.group(1))
     n = r['requests']
     # wrk counts statuses above 399 as errors; some requests are meant to get one.
@@ -217,7 +244,8 @@ def wrk(base, spec, threads, conns, seconds, limit=0):
             'p50_ms': r['p50_us'] / 1000, 'p90_ms': r['p90_us'] / 1000,
             'p99_ms': r['p99_us'] / 1000, 'max_ms': r['max_us'] / 1000,
             'mean_ms': r['mean_us'] / 1000, 'requests': n,
-            'errors': wrong + r['socket_errors'], 'threads': threads, 'connections': conns}
+            'errors': wrong + r['socket_errors'], 'threads': threads, 'connections': conns,
+            'timed_by_script': r['timed']}
 
 
 # ---------------------------------------------------------------- a service under test
@@ -670,6 +698,8 @@ def main():
         sys.stdout.write(ceiling_conf(a.server, os.path.abspath(a.binary), os.path.abspath(a.rundir),
                                       a.procs))
         return 0
+    # SIGTERM (./dev stopping) unwinds like an exception: no wrk is left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('bench: terminated'))
     a.seconds = env_int('BENCH_SECONDS', 5)
     a.threads = env_int('BENCH_THREADS', 2)
     a.connections = max(env_int('BENCH_CONNECTIONS', 32, 'BENCH_CONCURRENCY'), a.threads)
