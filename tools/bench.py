@@ -579,8 +579,8 @@ def fmt_rows(rows, ceiling, original=None):
     labels = dict([('ceiling', 'ceiling (tools/ceiling.c, constant)')] +
                   [(k, label) for k, label, _ in ENDPOINTS])
     for key, r in rows.items():
-        if 'error' in r:
-            lines.append('%-36s %s' % (labels[key], r['error'][:70]))
+        if 'error' in r or not r['requests']:
+            lines.append('%-36s %s' % (labels[key], r.get('error', 'no answer in the time given')[:70]))
             continue
         ratio_c = '%.2f' % (r['rps'] / ceiling['rps']) if ceiling and ceiling.get('rps') else '-'
         o = (original or {}).get(key) or {}
