@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include <fcgiapp.h>
+#include <openssl/crypto.h>
 
 #include "app.h"
 #include "auth.h"
@@ -23,7 +24,7 @@
 #include "mime.h"
 #include "negotiate.h"
 #include "pw.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "render.h"
 #include "route.h"
 #include "serve.h"
@@ -57,22 +58,32 @@ parse_body(struct ctx *c, struct form *f)
 {
 	struct http_req	*req = c->req;
 	struct buf	 body = BUF_INIT;
+	struct ctype	 ct;
 	char		 msg[1024];
 	enum err	 e = ERR_OK;
 
+	/* The Content-Type, parsed once for the parser's choice and the parser. */
+	if (mime_ctype_parse(&ct, req->content_type) == -1) {
+		log_err("parsing the Content-Type: out of memory");
+		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+		goto out;
+	}
 	if (req->content_length > 0) {
-		if (mime_select_parser(req->content_type ? req->content_type : "") ==
-		    MIME_PARSER_NONE)
-			return media_type_error(c);
-		if (req->content_length > c->cfg->max_body)
-			return errinfo_set(&c->err, ERR_TOO_LARGE, "%ld", c->cfg->max_body);
+		if (ct.parser == MIME_PARSER_NONE) {
+			e = media_type_error(c);
+			goto out;
+		}
+		if (req->content_length > c->cfg->max_body) {
+			e = errinfo_set(&c->err, ERR_TOO_LARGE, "%ld", c->cfg->max_body);
+			goto out;
+		}
 		if (http_read_body(req, &body) == -1) {
 			e = errinfo_set(&c->err, ERR_PARSE,
 			    "Request body shorter than its Content-Length.");
 			goto out;
 		}
 	}
-	switch (form_parse(f, req->content_type, body.p ? body.p : "", body.len,
+	switch (form_parse_ct(f, &ct, body.p ? body.p : "", body.len,
 	    msg, sizeof(msg))) {
 	case FORM_OK:
 		break;
@@ -93,6 +104,7 @@ parse_body(struct ctx *c, struct form *f)
 		break;
 	}
 out:
+	mime_ctype_free(&ct);
 	buf_wipe(&body);	/* may hold passwords */
 	return e;
 }
@@ -274,6 +286,15 @@ app_main(const struct endpoint *ep, int argc, char *argv[])
 	(void)argc;
 	(void)argv;
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * OpenSSL serves these processes for hashes, HMACs and random bytes,
+	 * never for TLS: the database is reached without TLS and only the
+	 * reset-mail endpoint makes TLS connections (libcurl, SMTP).  Elsewhere
+	 * its configuration file (system TLS policy) is not read: libmariadb's
+	 * OPENSSL_init_ssl would otherwise parse it at every CGI start.
+	 */
+	if (!ep->sends_mail)
+		(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	log_init(ep->prog, LOG_INFO);
 	if (cfg_load(&cfg, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: configuration: %s\n", ep->prog, err);

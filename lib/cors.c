@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "cors.h"
+#include "pycompat.h"
 
 /* How the bytes of a URL are to be read. */
 enum uenc {
@@ -35,13 +36,6 @@ static int
 is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/* ipaddress' _HEX_DIGITS. */
-static int
-is_hex(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 /* ASCII letter (str.isascii() and isalpha()). */
@@ -66,130 +60,6 @@ find(const char *s, size_t n, char c)
 }
 
 /*
- * ipaddress.IPv4Address(s[0..n)) succeeds: four dot-separated decimal
- * octets, each 1-3 ASCII digits, no leading zero, at most 255.
- */
-static int
-ipv4_ok(const char *s, size_t n)
-{
-	size_t	 i = 0, len, parts = 0;
-	int	 v;
-
-	for (;;) {
-		for (len = 0, v = 0; i + len < n && s[i + len] != '.'; len++) {
-			if (!is_digit((unsigned char)s[i + len]))
-				return 0;
-			if (len < 3)
-				v = v * 10 + (s[i + len] - '0');
-		}
-		if (len == 0 || len > 3 || (len > 1 && s[i] == '0') || v > 255)
-			return 0;
-		parts++;
-		i += len;
-		if (i == n)
-			break;
-		i++;	/* the '.' */
-	}
-	return parts == 4;
-}
-
-/* _BaseV6._parse_hextet: 1-4 hex digits. */
-static int
-hextet_ok(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n == 0 || n > 4)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_hex((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/* One piece of an IPv6 address between colons. */
-struct hextet {
-	size_t	 off, len;
-	int	 v4;	/* half of an IPv4 suffix: present and valid */
-};
-
-/*
- * ipaddress.IPv6Address(s[0..n)) succeeds: an optional "%scope" (not
- * empty, no second '%'), then _BaseV6._ip_int_from_string's rules.
- */
-static int
-ipv6_ok(const char *s, size_t n)
-{
-	struct hextet	 p[10];
-	const char	*pct;
-	size_t		 np = 0, i, start, skip = 0, hi, lo;
-
-	if ((pct = find(s, n, '%')) != NULL) {
-		if ((size_t)(pct - s) + 1 == n ||
-		    find(pct + 1, n - (size_t)(pct - s) - 1, '%') != NULL)
-			return 0;
-		n = (size_t)(pct - s);
-	}
-	if (n == 0)
-		return 0;
-	/* parts = ip_str.split(':'); more than 9 never do. */
-	for (start = 0, i = 0; i <= n; i++) {
-		if (i < n && s[i] != ':')
-			continue;
-		if (np == 9)
-			return 0;
-		p[np].off = start;
-		p[np].len = i - start;
-		p[np++].v4 = 0;
-		start = i + 1;
-	}
-	if (np < 3)
-		return 0;
-	/* An IPv4 suffix stands for two hextets. */
-	if (find(s + p[np - 1].off, p[np - 1].len, '.') != NULL) {
-		if (!ipv4_ok(s + p[np - 1].off, p[np - 1].len))
-			return 0;
-		p[np - 1].v4 = 1;
-		p[np].v4 = 1;
-		p[np].off = p[np].len = 0;
-		np++;
-	}
-	if (np > 9)
-		return 0;
-	/* One "::" at most: an empty part not at either end. */
-	for (i = 1; i + 1 < np; i++) {
-		if (p[i].v4 || p[i].len != 0)
-			continue;
-		if (skip != 0)
-			return 0;
-		skip = i;
-	}
-	if (skip != 0) {
-		hi = skip;
-		lo = np - skip - 1;
-		if (!p[0].v4 && p[0].len == 0 && --hi != 0)
-			return 0;	/* leading ':' only as part of "::" */
-		if (!p[np - 1].v4 && p[np - 1].len == 0 && --lo != 0)
-			return 0;	/* trailing ':' only as part of "::" */
-		if (hi + lo >= 8)
-			return 0;	/* "::" must stand for one hextet at least */
-	} else {
-		if (np != 8 || (!p[0].v4 && p[0].len == 0) ||
-		    (!p[np - 1].v4 && p[np - 1].len == 0))
-			return 0;
-		hi = np;
-		lo = 0;
-	}
-	for (i = 0; i < np; i++) {
-		if ((i >= hi && i < np - lo) || p[i].v4)
-			continue;
-		if (!hextet_ok(s + p[i].off, p[i].len))
-			return 0;
-	}
-	return 1;
-}
-
-/*
  * _check_bracketed_host: "v<hex>.<anything>" (re
  * \Av[a-fA-F0-9]+\..+\Z; no '\n' is left by then), else an IPv6 address
  * (ip_address() giving an IPv4 address is an error too).
@@ -200,13 +70,13 @@ bracketed_host_ok(const char *s, size_t n)
 	size_t	 i;
 
 	if (n > 0 && s[0] == 'v') {
-		for (i = 1; i < n && is_hex((unsigned char)s[i]); i++)
+		for (i = 1; i < n && py_hexdigit((unsigned char)s[i]) >= 0; i++)
 			continue;
 		return i > 1 && i < n && s[i] == '.' && i + 1 < n;
 	}
-	if (ipv4_ok(s, n))
+	if (py_is_ipv4(s, n))
 		return 0;
-	return ipv6_ok(s, n);
+	return py_is_ipv6(s, n);
 }
 
 /*
@@ -248,13 +118,9 @@ bracketed_netloc_ok(const char *s, size_t n)
 static int
 put_char(struct buf *b, unsigned char c, enum uenc enc)
 {
-	unsigned char	 u[2];
-
-	if (c < 0x80 || enc == UE_UTF8)
+	if (enc == UE_UTF8)
 		return buf_add(b, &c, 1);
-	u[0] = (unsigned char)(0xc0 | (c >> 6));
-	u[1] = (unsigned char)(0x80 | (c & 0x3f));
-	return buf_add(b, u, 2);
+	return py_utf8_put(b, c);
 }
 
 /*

@@ -23,12 +23,11 @@
 
 #include "buf.h"
 #include "email.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define EMAIL_MAX_CHARS	 320	/* EmailValidator: len(value) > 320 */
 #define LABEL_MAX	 63	/* domain_regex and the codec's ToASCII */
 #define IPV6_MAX_CHARS	 39	/* django.utils.ipv6.MAX_IPV6_ADDRESS_LENGTH */
-#define IPV6_MAX_PARTS	 9	/* eight hextets and one empty end of "::" */
 #define IDNA_FLAGS	 (IDN2_TRANSITIONAL | IDN2_NFC_INPUT)
 #define CP_BAD		 0xffffffffU	/* not a code point; no class has it */
 #define NITEMS(a)	 (sizeof(a) / sizeof((a)[0]))
@@ -110,61 +109,19 @@ in_ranges(uint32_t cp, const struct range *r, size_t nr)
 }
 
 /*
- * Decode the code point of UTF-8 at s[*i] (i < n) and advance *i.  The
- * caller promises valid UTF-8; a malformed sequence yields CP_BAD and a
- * one-byte step.
+ * py_utf8_next() for callers that walk on: the code point at s[*i] (i < n),
+ * or CP_BAD and a one-byte step on a malformed sequence.
  */
 static uint32_t
 utf8_next(const char *s, size_t n, size_t *i)
 {
-	const unsigned char	*p = (const unsigned char *)s + *i;
-	size_t			 len, k;
-	uint32_t		 cp, min;
+	int32_t	 cp;
 
-	if (p[0] < 0x80) {
+	if ((cp = py_utf8_next(s, n, i)) < 0) {
 		(*i)++;
-		return p[0];
+		return CP_BAD;
 	}
-	if ((p[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = p[0] & 0x1f;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = p[0] & 0x0f;
-		min = 0x800;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = p[0] & 0x07;
-		min = 0x10000;
-	} else
-		goto bad;
-	if (len > n - *i)
-		goto bad;
-	for (k = 1; k < len; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			goto bad;
-		cp = cp << 6 | (p[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		goto bad;
-	*i += len;
-	return cp;
-bad:
-	(*i)++;
-	return CP_BAD;
-}
-
-/* 1 when s holds only ASCII bytes. */
-static int
-is_ascii(const char *s, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-	return 1;
+	return (uint32_t)cp;
 }
 
 /*
@@ -331,126 +288,22 @@ domain_re_ok(const char *s, size_t n)
 }
 
 /*
- * ipaddress.IPv4Address(s) of CPython 3.11: four dot-separated decimal
- * octets of one to three ASCII digits, no leading zeros, at most 255.
- * (Django's own leading-zero check is therefore redundant.)
- */
-static int
-ipv4_ok(const char *s, size_t n)
-{
-	size_t	 i, len = 0;
-	int	 octets = 0, val = 0;
-
-	for (i = 0; i <= n; i++) {
-		if (i == n || s[i] == '.') {
-			if (len == 0 || len > 3 || val > 255 ||
-			    (len > 1 && s[i - len] == '0'))
-				return 0;
-			octets++;
-			len = 0;
-			val = 0;
-		} else if (s[i] >= '0' && s[i] <= '9') {
-			val = val * 10 + (s[i] - '0');
-			if (++len > 3)
-				return 0;
-		} else
-			return 0;
-	}
-	return octets == 4;
-}
-
-/* IPv6Address._parse_hextet: one to four ASCII hex digits. */
-static int
-hextet_ok(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n < 1 || n > 4)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return 1;
-}
-
-/*
- * django.utils.ipv6.is_valid_ipv6_address: at most 39 characters, then
- * CPython 3.11's IPv6Address._ip_int_from_string step by step (the order
- * of its checks does not matter for a yes/no answer).  An IPv4 tail
- * becomes two synthetic hextets, valid by construction.
- */
-static int
-ipv6_ok(const char *s, size_t n)
-{
-	const char	*part[IPV6_MAX_PARTS + 1];
-	size_t		 plen[IPV6_MAX_PARTS + 1];
-	size_t		 np = 0, i, start = 0, hi, lo;
-	int		 skip = -1;
-
-	if (n == 0 || n > IPV6_MAX_CHARS)
-		return 0;
-	for (i = 0; i <= n; i++)
-		if (i == n || s[i] == ':') {
-			if (np == IPV6_MAX_PARTS)
-				return 0;	/* "At most 8 colons" */
-			part[np] = s + start;
-			plen[np++] = i - start;
-			start = i + 1;
-		}
-	if (np < 3)
-		return 0;
-	if (memchr(part[np - 1], '.', plen[np - 1]) != NULL) {
-		if (!ipv4_ok(part[np - 1], plen[np - 1]))
-			return 0;
-		part[np - 1] = "0";
-		plen[np - 1] = 1;
-		part[np] = "0";
-		plen[np++] = 1;
-	}
-	if (np > IPV6_MAX_PARTS)
-		return 0;
-	for (i = 1; i + 1 < np; i++)
-		if (plen[i] == 0) {
-			if (skip != -1)
-				return 0;
-			skip = (int)i;
-		}
-	if (skip != -1) {
-		hi = (size_t)skip;
-		lo = np - hi - 1;
-		if (plen[0] == 0 && --hi > 0)
-			return 0;
-		if (plen[np - 1] == 0 && --lo > 0)
-			return 0;
-		if (hi + lo > 7)
-			return 0;
-	} else {
-		if (np != 8 || plen[0] == 0 || plen[np - 1] == 0)
-			return 0;
-		hi = np;
-		lo = 0;
-	}
-	for (i = 0; i < hi; i++)
-		if (!hextet_ok(part[i], plen[i]))
-			return 0;
-	for (i = np - lo; i < np; i++)
-		if (!hextet_ok(part[i], plen[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * literal_regex \[([A-f0-9:.]+)\]\Z and validate_ipv46_address.  The class
- * holds more than hex digits, ':' and '.', but nothing else survives
- * ipaddress, so the check is on the bytes between the brackets.
+ * literal_regex \[([A-f0-9:.]+)\]\Z (IGNORECASE) and validate_ipv46_address:
+ * IPv4Address, else is_valid_ipv6_address (at most 39 characters, then
+ * IPv6Address).  The class holds more than hex digits, ':' and '.', but
+ * nothing else survives ipaddress except a scope ("%eth0"), and '%' is not
+ * in the class; so the check is on the bytes between the brackets.
  */
 static int
 literal_ok(const char *s, size_t n)
 {
 	if (n < 3 || s[0] != '[' || s[n - 1] != ']')
 		return 0;
-	return ipv4_ok(s + 1, n - 2) || ipv6_ok(s + 1, n - 2);
+	s++;
+	n -= 2;
+	if (memchr(s, '%', n) != NULL)
+		return 0;
+	return py_is_ipv4(s, n) || (n <= IPV6_MAX_CHARS && py_is_ipv6(s, n));
 }
 
 /* EmailValidator.validate_domain_part. */
@@ -543,7 +396,7 @@ idna_label(const char *s, size_t n, struct buf *out)
 	size_t		 i = 0, k, w = 0, rlen, nsig = 0;
 	int		 ret = -1, ace;
 
-	if (is_ascii(s, n)) {
+	if (py_isascii(s, n)) {
 		if (n < 1 || n > LABEL_MAX)
 			goto out;
 		ret = buf_add(out, s, n);
@@ -681,7 +534,7 @@ email_valid(const char *s, size_t n)
 	 * The IDN retry.  The codec returns an ASCII domain unchanged (or
 	 * raises), so only a non-ASCII one can pass the second time.
 	 */
-	if (is_ascii(dom, dlen))
+	if (py_isascii(dom, dlen))
 		goto out;
 	if (idna_domain(dom, dlen, &puny) == -1 || !buf_ok(&puny))
 		goto out;

@@ -9,7 +9,7 @@
 #include "email.h"
 #include "log.h"
 #include "pw.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "views.h"
 
 /* UserRegistrationSerializer: Meta.fields order; limits from the model. */

@@ -12,11 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "email.h"
 #include "field.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define MSG_REQUIRED	"This field is required."
 #define MSG_NULL	"This field may not be null."
@@ -229,10 +227,9 @@ field_free(struct field_value *out, size_t n)
 	}
 }
 
+/* hmac.compare_digest of the two texts. */
 int
 field_equal(const struct field_value *a, const struct field_value *b)
 {
-	if (a->len != b->len)
-		return 0;
-	return CRYPTO_memcmp(a->s, b->s, a->len) == 0;
+	return py_compare_digest(a->s, a->len, b->s, b->len);
 }

@@ -81,21 +81,30 @@ enum form_rc {
 				   FORM_UNSUPPORTED instead */
 };
 
+struct ctype;
+
 /*
- * Parse body (len bytes, never read past) sent with content_type (the
- * Content-Type header, NULL when absent).  Follows DRF's Request._parse:
- * an empty body yields an empty form (html set when the type is a form type)
- * without looking for a parser; otherwise the parser is chosen with
- * mime_select_parser() and the body decoded with the charset parameter
- * (default utf-8).  JSON is checked against Python's json grammar
- * (DRF strict: NaN/Infinity rejected) before json-c builds the values;
- * urlencoded follows QueryDict/parse_qsl; multipart follows Django's
- * MultiPartParser.  On FORM_PARSE, msg receives the detail text.
- * body may be NULL when len is 0.  msg (may be NULL) is always set: "" on
- * success, UTF-8 text otherwise (FORM_UNSUPPORTED: DRF's detail too), cut
- * at a character boundary when msgsz is short.  f need not be zeroed but
- * must not hold a parsed form (it is overwritten); on failure it is left
- * empty (form_free() is still fine).
+ * Parse body (len bytes, never read past) sent with the Content-Type ct
+ * (parsed once by mime_ctype_parse(); not changed, still the caller's).
+ * Follows DRF's Request._parse: an empty body yields an empty form (html
+ * set when the type is a form type) without looking for a parser;
+ * otherwise the parser is the one ct selects and the body is decoded with
+ * ct's codec (the charset parameter, default utf-8).  JSON is checked
+ * against Python's json grammar (DRF strict: NaN/Infinity rejected) before
+ * json-c builds the values; urlencoded follows QueryDict/parse_qsl;
+ * multipart follows Django's MultiPartParser.  On FORM_PARSE, msg receives
+ * the detail text.  body may be NULL when len is 0.  msg (may be NULL) is
+ * always set: "" on success, UTF-8 text otherwise (FORM_UNSUPPORTED: DRF's
+ * detail too), cut at a character boundary when msgsz is short.  f need
+ * not be zeroed but must not hold a parsed form (it is overwritten); on
+ * failure it is left empty (form_free() is still fine).
+ */
+enum form_rc form_parse_ct(struct form *f, const struct ctype *ct,
+	    const char *body, size_t len, char *msg, size_t msgsz);
+
+/*
+ * form_parse_ct() with content_type (the Content-Type header's bytes, NULL
+ * when absent) parsed for this one call.
  */
 enum form_rc form_parse(struct form *f, const char *content_type,
 	    const char *body, size_t len, char *msg, size_t msgsz);

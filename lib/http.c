@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "http.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 const char *
 http_param(struct http_io *io, const char *name)

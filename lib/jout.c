@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "jout.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 void
 jout_init(struct jout *j, struct buf *b, enum jout_style style, int indent)

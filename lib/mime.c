@@ -4,20 +4,19 @@
  *
  * Header bytes are read as WSGI hands them to Django: one byte, one
  * Latin-1 character (PEP 3333).  parse_header() works on the UTF-8
- * encoding of that str, but every delimiter it looks for is ASCII, so the
- * code below scans the raw bytes and converts to UTF-8 only what it keeps
- * (parameter values).  Values are therefore always UTF-8 here.
+ * encoding of that str (what _MediaType passes it); every delimiter it
+ * looks for is ASCII.  The one parse_header() below serves that, the part
+ * headers of a multipart body (raw bytes) and, in MIME_CGI mode,
+ * cgi.parse_header, which Django's HttpRequest reads the charset with.
  *
  * Where Python raises (a non-ASCII type or parameter name, an RFC 2231
  * value that is not charset'lang'text, an unknown charset) the original
  * answered 500.  Here such a header is unusable: mime_parse() sets
- * truncated, nothing matches it, mime_negotiate() returns -1 and
- * mime_select_parser() MIME_PARSER_NONE.  RFC 2231 values are decoded
- * for the utf-8, latin-1 and ascii codecs (every name Python has for
- * them); another charset Python knows (cp1252, utf-16, ...) is taken as
- * unknown, the one knowing difference.
+ * truncated, nothing matches it, mime_negotiate() returns -1 and the
+ * Content-Type selects no parser (415).  RFC 2231 values are decoded with
+ * every codec charset.c knows (CPython's whole table).
  *
- * Inside the module nothing has a size limit (struct hdr); only
+ * Inside the module nothing has a size limit (struct mime_hdr); only
  * mime_parse() copies into struct mime's fixed fields.
  */
 #include "config.h"
@@ -29,346 +28,37 @@
 #include <string.h>
 
 #include "buf.h"
+#include "charset.h"
 #include "mime.h"
-#include "pyrt.h"
+#include "pycompat.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* CPython 3.11's default sys.get_int_max_str_digits(). */
-#define INT_MAX_STR_DIGITS	4300
-
-/* How the bytes of a string are to be read. */
-enum henc {
-	HE_LATIN1,	/* a request header: each byte one character */
-	HE_UTF8		/* a string of the program's own (renderer types) */
-};
-
-/* What a parse gives. */
-enum hrc {
-	H_OK = 0,
-	H_RAISE = -1,	/* Python raises (UnicodeDecodeError, ValueError, LookupError) */
-	H_NOMEM = -2	/* allocation failed */
-};
-
-/* One entry of parse_header's pdict: offsets into hdr.store. */
-struct hparam {
-	size_t	 name, namelen;
-	size_t	 val, vallen;
-};
-
 /*
- * parse_header(line) without size limits.  The key comes first in store;
- * p is the dict in insertion order, each name holding its last value.
+ * The strip() of the mode on s[0..*n): bytes.strip() (MIME_DJANGO) or
+ * str.strip() of UTF-8 text (MIME_CGI).  Returns the start, *n the new
+ * length.
  */
-struct hdr {
-	struct buf	 store;		/* key, names and values, UTF-8 */
-	size_t		 typelen;	/* key at store.p[0..typelen) */
-	size_t		 mainlen;	/* up to the first '/', or typelen */
-	struct hparam	*p;
-	size_t		 np, cap;
-};
-
-/* Charsets an RFC 2231 value may name, and how to decode with them. */
-enum cset {
-	CS_NONE,	/* unknown to us: treated as LookupError */
-	CS_UTF8,
-	CS_LATIN1,
-	CS_ASCII
-};
-
-/*
- * Python's names of the three codecs, as encodings.search_function()
- * finds them: every alias in encodings.aliases (alias 1) and the module
- * names (alias 0).  gen_mime.py writes the list.
- */
-static const struct {
-	const char	*name;
-	enum cset	 cs;
-	int		 alias;
-} csets[] = {
-	/* BEGIN GENERATED charsets by tests/unit/gen_mime.py; do not edit. */
-	{ "646", CS_ASCII, 1 },
-	{ "8859", CS_LATIN1, 1 },
-	{ "ansi_x3.4_1968", CS_ASCII, 1 },
-	{ "ansi_x3.4_1986", CS_ASCII, 1 },
-	{ "ansi_x3_4_1968", CS_ASCII, 1 },
-	{ "ascii", CS_ASCII, 0 },
-	{ "cp367", CS_ASCII, 1 },
-	{ "cp65001", CS_UTF8, 1 },
-	{ "cp819", CS_LATIN1, 1 },
-	{ "csascii", CS_ASCII, 1 },
-	{ "csisolatin1", CS_LATIN1, 1 },
-	{ "ibm367", CS_ASCII, 1 },
-	{ "ibm819", CS_LATIN1, 1 },
-	{ "iso646_us", CS_ASCII, 1 },
-	{ "iso8859", CS_LATIN1, 1 },
-	{ "iso8859_1", CS_LATIN1, 1 },
-	{ "iso_646.irv_1991", CS_ASCII, 1 },
-	{ "iso_8859_1", CS_LATIN1, 1 },
-	{ "iso_8859_1_1987", CS_LATIN1, 1 },
-	{ "iso_ir_100", CS_LATIN1, 1 },
-	{ "iso_ir_6", CS_ASCII, 1 },
-	{ "l1", CS_LATIN1, 1 },
-	{ "latin", CS_LATIN1, 1 },
-	{ "latin1", CS_LATIN1, 1 },
-	{ "latin_1", CS_LATIN1, 0 },
-	{ "u8", CS_UTF8, 1 },
-	{ "us", CS_ASCII, 1 },
-	{ "us_ascii", CS_ASCII, 1 },
-	{ "utf", CS_UTF8, 1 },
-	{ "utf8", CS_UTF8, 1 },
-	{ "utf8_ucs2", CS_UTF8, 1 },
-	{ "utf8_ucs4", CS_UTF8, 1 },
-	{ "utf_8", CS_UTF8, 0 },
-	/* END GENERATED charsets */
-};
-
-/*
- * The zero of every run of Unicode decimal digits (str.isdecimal, as
- * int() reads them), sorted; each run is ten code points long.
- */
-static const uint32_t dec_zeros[] = {
-	/* BEGIN GENERATED digits by tests/unit/gen_mime.py; do not edit. */
-	0x0030, 0x0660, 0x06f0, 0x07c0, 0x0966, 0x09e6, 0x0a66, 0x0ae6,
-	0x0b66, 0x0be6, 0x0c66, 0x0ce6, 0x0d66, 0x0de6, 0x0e50, 0x0ed0,
-	0x0f20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
-	0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900,
-	0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066,
-	0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0,
-	0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0,
-	0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0,
-	0x1e950, 0x1fbf0,
-	/* END GENERATED digits */
-};
-
-/* bytes.strip()'s whitespace: ASCII space, \t, \n, \v, \f, \r. */
-static int
-bspace(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* str.isspace() of one Latin-1 character (a byte of a header). */
-static int
-lat1_space(unsigned char c)
-{
-	return bspace(c) || (c >= 0x1c && c <= 0x1f) || c == 0x85 || c == 0xa0;
-}
-
-/* str.isspace() of a code point. */
-static int
-py_space(uint32_t cp)
-{
-	if (cp < 0x100)
-		return lat1_space((unsigned char)cp);
-	return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
-	    cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f ||
-	    cp == 0x3000;
-}
-
-/* The decimal value of code point cp as int() reads it, or -1. */
-static int
-py_decimal(uint32_t cp)
-{
-	size_t	 lo = 0, hi = NELEMS(dec_zeros), mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (dec_zeros[mid] <= cp)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || cp - dec_zeros[lo - 1] > 9)
-		return -1;
-	return (int)(cp - dec_zeros[lo - 1]);
-}
-
-/* bytes.strip() of s[0..*n): returns the start, *n the new length. */
 static const char *
-bstrip(const char *s, size_t *n)
+hstrip(const char *s, size_t *n, enum mime_hmode mode)
 {
-	size_t	 len = *n;
+	size_t	 off;
 
-	while (len > 0 && bspace((unsigned char)*s)) {
-		s++;
-		len--;
-	}
-	while (len > 0 && bspace((unsigned char)s[len - 1]))
-		len--;
-	*n = len;
-	return s;
+	if (mode == MIME_CGI)
+		py_strip(s, *n, &off, n);
+	else
+		py_bytes_strip(s, *n, &off, n);
+	return s + off;
 }
 
-/*
- * Length of the UTF-8 sequence at s[i] (i < n) as CPython's decoder sees
- * it: *ok is 1 and the sequence's length for a valid code point, else 0
- * and the length of the maximal invalid subpart (one U+FFFD).
- */
-static size_t
-u8_seq(const unsigned char *s, size_t n, size_t i, int *ok, uint32_t *cp)
+/* Append s[0..n) to b with ASCII letters lower-cased (bytes.lower()). */
+static void
+put_lower(struct buf *b, const char *s, size_t n)
 {
-	unsigned char	 c = s[i], lo, hi;
-	size_t		 need, k;
-	uint32_t	 v;
+	size_t	 i;
 
-	*ok = 0;
-	if (c < 0x80) {
-		*ok = 1;
-		*cp = c;
-		return 1;
-	}
-	if (c < 0xc2 || c > 0xf4)
-		return 1;
-	need = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	v = c & (need == 2 ? 0x1f : need == 3 ? 0x0f : 0x07);
-	/* The second byte's range excludes overlongs, surrogates, > U+10FFFF. */
-	lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
-	hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
-	for (k = 1; k < need; k++) {
-		if (i + k >= n)
-			return k;
-		if (k == 1 ? (s[i + k] < lo || s[i + k] > hi) :
-		    (s[i + k] & 0xc0) != 0x80)
-			return k;
-		v = (v << 6) | (s[i + k] & 0x3f);
-	}
-	*ok = 1;
-	*cp = v;
-	return need;
-}
-
-/* Append one Latin-1 character as UTF-8. */
-static int
-put_lat1(struct buf *b, unsigned char c)
-{
-	unsigned char	 u[2];
-
-	if (c < 0x80)
-		return buf_add(b, &c, 1);
-	u[0] = (unsigned char)(0xc0 | (c >> 6));
-	u[1] = (unsigned char)(0x80 | (c & 0x3f));
-	return buf_add(b, u, 2);
-}
-
-/* Append s[0..n), read in encoding enc, as UTF-8. */
-static int
-put_text(struct buf *b, const char *s, size_t n, enum henc enc)
-{
-	size_t	 i, run;
-
-	if (enc == HE_UTF8)
-		return buf_add(b, s, n);
-	for (i = 0; i < n; i += run) {
-		for (run = 0; i + run < n && (unsigned char)s[i + run] < 0x80; run++)
-			continue;
-		if (run == 0) {
-			if (put_lat1(b, (unsigned char)s[i]) == -1)
-				return -1;
-			run = 1;
-		} else if (buf_add(b, s + i, run) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* bytes.decode(cs, 'replace') of s[0..n), appended as UTF-8. */
-static int
-put_decoded(struct buf *b, const char *s, size_t n, enum cset cs)
-{
-	static const char	 rep[] = "\xef\xbf\xbd";	/* U+FFFD */
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i, len;
-	uint32_t		 cp;
-	int			 ok;
-
-	for (i = 0; i < n; i += len) {
-		len = 1;
-		if (u[i] < 0x80)
-			ok = 1;
-		else if (cs == CS_LATIN1) {
-			if (put_lat1(b, u[i]) == -1)
-				return -1;
-			continue;
-		} else if (cs == CS_ASCII)
-			ok = 0;
-		else
-			len = u8_seq(u, n, i, &ok, &cp);
-		if (buf_add(b, ok ? s + i : rep, ok ? len : 3) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * The codec Python's bytes.decode(name) finds, for the three we know.
- * The name is normalised as _Py_normalize_encoding() does (ASCII letters
- * lower-cased, digits and '.' kept, every run of other bytes, non-ASCII
- * included, one '_' between them), then looked up as a module or an alias
- * and, with '.' read as '_', as an alias.  A NUL raises ValueError.
- */
-static enum cset
-cset_lookup(const char *s, size_t n)
-{
-	char		 norm[32], alt[32];
-	size_t		 i, j;
-
-	/* Longer than any name we know, or raising: no match. */
-	if (py_normalize_encoding(s, n, norm, sizeof(norm)) == -1)
-		return CS_NONE;
-	j = strlen(norm);
-	for (i = 0; i <= j; i++)
-		alt[i] = norm[i] == '.' ? '_' : norm[i];
-	for (i = 0; i < NELEMS(csets); i++)
-		if (strcmp(csets[i].name, norm) == 0)
-			return csets[i].cs;
-	for (i = 0; i < NELEMS(csets); i++)
-		if (csets[i].alias && strcmp(csets[i].name, alt) == 0)
-			return csets[i].cs;
-	return CS_NONE;
-}
-
-/*
- * urllib.parse.unquote(s, encoding=charset) of the RFC 2231 text s[0..n)
- * (read in enc), appended as UTF-8: each run of ASCII characters is
- * percent-decoded to bytes and decoded with the charset ('replace'),
- * other characters are kept.  H_RAISE for a charset Python would not find.
- */
-static enum hrc
-put_unquoted(struct buf *b, const char *s, size_t n, enum henc enc,
-    const char *cs, size_t csn, struct buf *tmp)
-{
-	enum cset	 c;
-	size_t		 i, run;
-	int		 h1, h2;
-
-	if (memchr(s, '%', n) == NULL)
-		return put_text(b, s, n, enc) == -1 ? H_NOMEM : H_OK;
-	if ((c = cset_lookup(cs, csn)) == CS_NONE)
-		return H_RAISE;
-	for (i = 0; i < n; i += run) {
-		for (run = 0; i + run < n && (unsigned char)s[i + run] >= 0x80; run++)
-			continue;
-		if (run > 0) {
-			if (put_text(b, s + i, run, enc) == -1)
-				return H_NOMEM;
-			continue;
-		}
-		/* unquote_to_bytes() of one ASCII run. */
-		buf_reset(tmp);
-		for (; i + run < n && (unsigned char)s[i + run] < 0x80; run++) {
-			if (s[i + run] == '%' && i + run + 2 < n &&
-			    (h1 = py_hexdigit((unsigned char)s[i + run + 1])) >= 0 &&
-			    (h2 = py_hexdigit((unsigned char)s[i + run + 2])) >= 0) {
-				(void)buf_putc(tmp, h1 * 16 + h2);
-				run += 2;
-			} else
-				(void)buf_putc(tmp, s[i + run]);
-		}
-		if (!buf_ok(tmp) || put_decoded(b, buf_str(tmp), tmp->len, c) == -1)
-			return H_NOMEM;
-	}
-	return H_OK;
+	for (i = 0; i < n; i++)
+		(void)buf_putc(b, s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 }
 
 /*
@@ -403,9 +93,37 @@ unescape(struct buf *out, const char *s, size_t n)
 		(void)buf_putc(out, '\\');
 }
 
+/*
+ * The RFC 2231 value txt[0..n) ("charset'lang'text") as Django decodes it:
+ * encoding, lang, value = value.split(b"'"), then unquote(value.decode(),
+ * encoding=encoding.decode()), appended to out.  The codec is looked up
+ * only when the text has a '%' (unquote returns it as it is otherwise).
+ */
+static enum mime_hrc
+rfc2231(struct buf *out, const char *txt, size_t n)
+{
+	const struct pycodec	*c;
+	const char		*q1, *q2, *v;
+	size_t			 vn;
+
+	if ((q1 = memchr(txt, '\'', n)) == NULL ||
+	    (q2 = memchr(q1 + 1, '\'', n - (size_t)(q1 + 1 - txt))) == NULL ||
+	    memchr(q2 + 1, '\'', n - (size_t)(q2 + 1 - txt)) != NULL)
+		return MIME_H_VALUE;
+	v = q2 + 1;
+	vn = n - (size_t)(v - txt);
+	if (!py_utf8_valid(v, vn) || !py_utf8_valid(txt, (size_t)(q1 - txt)))
+		return MIME_H_VALUE;
+	if (memchr(v, '%', vn) == NULL)
+		return buf_add(out, v, vn) == -1 ? MIME_H_NOMEM : MIME_H_OK;
+	if ((c = charset_lookup(txt, (size_t)(q1 - txt))) == NULL)
+		return MIME_H_LOOKUP;
+	return charset_unquote(v, vn, c, out) == -1 ? MIME_H_NOMEM : MIME_H_OK;
+}
+
 /* Index of parameter name[0..n) in h, or -1. */
 static ssize_t
-hdr_find(const struct hdr *h, const char *name, size_t n)
+hdr_find(const struct mime_hdr *h, const char *name, size_t n)
 {
 	size_t	 i;
 
@@ -418,36 +136,36 @@ hdr_find(const struct hdr *h, const char *name, size_t n)
 
 /*
  * One segment p[0..n) after the key, as parse_header's loop body: ignored
- * without '='; else name (stripped, lower-cased, ASCII only) and value
- * (stripped, unquoted, RFC 2231 decoded for "name*=") into the dict.
+ * without '='; else name (stripped, lower-cased, ASCII only in
+ * MIME_DJANGO) and value (stripped, unquoted, RFC 2231 decoded for
+ * "name*=" in MIME_DJANGO) into the dict.
  */
-static enum hrc
-hdr_param(struct hdr *h, const char *p, size_t n, enum henc enc,
-    struct buf *tmp, struct buf *tmp2)
+static enum mime_hrc
+hdr_param(struct mime_hdr *h, const char *p, size_t n, enum mime_hmode mode,
+    struct buf *tmp)
 {
-	const char	*eq, *name, *val, *q1, *q2, *txt;
-	size_t		 namelen, vallen, i, nq = 0, off, vstart;
-	ssize_t		 k;
-	enum hrc	 rc;
-	int		 has_enc = 0;
-	struct hparam	*np;
+	const char		*eq, *name, *val;
+	size_t			 namelen, vallen, i, nq = 0, off, vstart;
+	ssize_t			 k;
+	enum mime_hrc		 rc;
+	int			 has_enc = 0;
+	struct mime_hparam	*np;
 
-	p = bstrip(p, &n);
+	p = hstrip(p, &n, mode);
 	if ((eq = memchr(p, '=', n)) == NULL)
-		return H_OK;
+		return MIME_H_OK;
 	namelen = (size_t)(eq - p);
-	name = bstrip(p, &namelen);
-	for (i = 0; i < namelen; i++)
-		if ((unsigned char)name[i] >= 0x80)
-			return H_RAISE;
-	if (namelen > 0 && name[namelen - 1] == '*') {
+	name = hstrip(p, &namelen, mode);
+	if (mode == MIME_DJANGO && !py_isascii(name, namelen))
+		return MIME_H_VALUE;
+	if (mode == MIME_DJANGO && namelen > 0 && name[namelen - 1] == '*') {
 		namelen--;
 		for (i = 0; i < n; i++)
 			nq += p[i] == '\'';
 		has_enc = nq == 2;
 	}
 	vallen = n - (size_t)(eq - p) - 1;
-	val = bstrip(eq + 1, &vallen);
+	val = hstrip(eq + 1, &vallen, mode);
 
 	buf_reset(tmp);
 	if (vallen >= 2 && val[0] == '"' && val[vallen - 1] == '"')
@@ -455,108 +173,96 @@ hdr_param(struct hdr *h, const char *p, size_t n, enum henc enc,
 	else
 		(void)buf_add(tmp, val, vallen);
 	if (!buf_ok(tmp))
-		return H_NOMEM;
+		return MIME_H_NOMEM;
 
 	/* The name, lower-cased, then the value, both into store. */
 	off = h->store.len;
-	for (i = 0; i < namelen; i++)
-		(void)buf_putc(&h->store, name[i] >= 'A' && name[i] <= 'Z' ?
-		    name[i] + 32 : name[i]);
+	put_lower(&h->store, name, namelen);
 	vstart = h->store.len;
-	txt = buf_str(tmp);
 	if (has_enc) {
-		/* encoding, lang, value = value.split(b"'") */
-		if ((q1 = memchr(txt, '\'', tmp->len)) == NULL ||
-		    (q2 = memchr(q1 + 1, '\'', tmp->len - (size_t)(q1 + 1 - txt))) == NULL ||
-		    memchr(q2 + 1, '\'', tmp->len - (size_t)(q2 + 1 - txt)) != NULL)
-			return H_RAISE;
-		rc = put_unquoted(&h->store, q2 + 1, tmp->len - (size_t)(q2 + 1 - txt),
-		    enc, txt, (size_t)(q1 - txt), tmp2);
-		if (rc != H_OK)
+		if ((rc = rfc2231(&h->store, buf_str(tmp), tmp->len)) != MIME_H_OK)
 			return rc;
 	} else
-		(void)put_text(&h->store, txt, tmp->len, enc);
+		(void)buf_add(&h->store, buf_str(tmp), tmp->len);
 	if (!buf_ok(&h->store))
-		return H_NOMEM;
+		return MIME_H_NOMEM;
 
 	/* pdict[name] = value: a known name keeps its place. */
-	if ((k = hdr_find(h, buf_str(&h->store) + off, namelen)) >= 0) {
-		h->p[k].val = vstart;
-		h->p[k].vallen = h->store.len - vstart;
-		return H_OK;
+	if ((k = hdr_find(h, buf_str(&h->store) + off, namelen)) < 0) {
+		if (h->np == h->cap) {
+			if (h->cap > SIZE_MAX / 2 / sizeof(*np))
+				return MIME_H_NOMEM;
+			if ((np = reallocarray(h->p, h->cap ? h->cap * 2 : 8,
+			    sizeof(*np))) == NULL)
+				return MIME_H_NOMEM;
+			h->p = np;
+			h->cap = h->cap ? h->cap * 2 : 8;
+		}
+		k = (ssize_t)h->np++;
+		h->p[k].name = off;
+		h->p[k].namelen = namelen;
 	}
-	if (h->np == h->cap) {
-		if (h->cap > SIZE_MAX / 2 / sizeof(*np))
-			return H_NOMEM;
-		if ((np = reallocarray(h->p, h->cap ? h->cap * 2 : 8,
-		    sizeof(*np))) == NULL)
-			return H_NOMEM;
-		h->p = np;
-		h->cap = h->cap ? h->cap * 2 : 8;
-	}
-	h->p[h->np].name = off;
-	h->p[h->np].namelen = namelen;
-	h->p[h->np].val = vstart;
-	h->p[h->np].vallen = h->store.len - vstart;
-	h->np++;
-	return H_OK;
+	h->p[k].val = vstart;
+	h->p[k].vallen = h->store.len - vstart;
+	h->p[k].isstr = has_enc;
+	return MIME_H_OK;
 }
 
 /*
  * _parse_header_params: where the segment starting at s[start] ends.  A
  * ';' ends it when an even number of '"' precede it in the segment, or
- * when it is the segment's first character.
+ * when it is the segment's first character.  cgi's _parseparam does not
+ * count a '"' that follows a backslash.
  */
 static size_t
-seg_end(const char *s, size_t n, size_t start)
+seg_end(const char *s, size_t n, size_t start, enum mime_hmode mode)
 {
 	size_t	 i, quotes = 0;
 
 	for (i = start; i < n; i++) {
 		if (s[i] == ';' && (i == start || quotes % 2 == 0))
 			return i;
-		if (s[i] == '"')
+		if (s[i] == '"' && !(mode == MIME_CGI && i > start &&
+		    s[i - 1] == '\\'))
 			quotes++;
 	}
 	return n;
 }
 
-/* Release what hdr_parse() allocated; h may be zeroed or half-built. */
-static void
-hdr_free(struct hdr *h)
+/* Release what mime_hdr_parse() allocated. */
+void
+mime_hdr_free(struct mime_hdr *h)
 {
 	buf_free(&h->store);
 	free(h->p);
-	h->p = NULL;
-	h->np = h->cap = 0;
+	memset(h, 0, sizeof(*h));
 }
 
-/*
- * parse_header(s[0..n)) into h (always to be released with hdr_free):
- * the key stripped and lower-cased, then every "name=value" segment.
- */
-static enum hrc
-hdr_parse(struct hdr *h, const char *s, size_t n, enum henc enc)
+/* The key, then every "name=value" segment. */
+enum mime_hrc
+mime_hdr_parse(struct mime_hdr *h, const char *s, size_t n,
+    enum mime_hmode mode)
 {
-	struct buf	 tmp = BUF_INIT, tmp2 = BUF_INIT;
+	struct buf	 tmp = BUF_INIT;
 	const char	*key, *slash;
 	size_t		 end, keylen, i;
-	enum hrc	 rc = H_OK;
+	enum mime_hrc	 rc = MIME_H_OK;
 
 	memset(h, 0, sizeof(*h));
-	end = seg_end(s, n, 0);
+	end = seg_end(s, n, 0, mode);
 	keylen = end;
-	key = bstrip(s, &keylen);
-	for (i = 0; i < keylen; i++) {
-		if ((unsigned char)key[i] >= 0x80) {
-			rc = H_RAISE;
+	key = hstrip(s, &keylen, mode);
+	if (mode == MIME_DJANGO) {
+		/* plist.pop(0).lower().decode('ascii') */
+		if (!py_isascii(key, keylen)) {
+			rc = MIME_H_VALUE;
 			goto out;
 		}
-		(void)buf_putc(&h->store, key[i] >= 'A' && key[i] <= 'Z' ?
-		    key[i] + 32 : key[i]);
-	}
+		put_lower(&h->store, key, keylen);
+	} else
+		(void)buf_add(&h->store, key, keylen);
 	if (!buf_ok(&h->store)) {
-		rc = H_NOMEM;
+		rc = MIME_H_NOMEM;
 		goto out;
 	}
 	h->typelen = keylen;
@@ -564,19 +270,52 @@ hdr_parse(struct hdr *h, const char *s, size_t n, enum henc enc)
 	h->mainlen = slash != NULL ? (size_t)(slash - buf_str(&h->store)) : keylen;
 	while (end < n) {
 		i = end + 1;
-		end = seg_end(s, n, i);
-		if ((rc = hdr_param(h, s + i, end - i, enc, &tmp, &tmp2)) != H_OK)
+		end = seg_end(s, n, i, mode);
+		if ((rc = hdr_param(h, s + i, end - i, mode, &tmp)) != MIME_H_OK)
 			goto out;
 	}
 out:
 	buf_free(&tmp);
-	buf_free(&tmp2);
+	return rc;
+}
+
+/* pdict.get(name). */
+const char *
+mime_hdr_param(const struct mime_hdr *h, const char *name, size_t *len,
+    int *isstr)
+{
+	ssize_t	 k;
+
+	if ((k = hdr_find(h, name, strlen(name))) < 0)
+		return NULL;
+	*len = h->p[k].vallen;
+	if (isstr != NULL)
+		*isstr = h->p[k].isstr;
+	return buf_str(&h->store) + h->p[k].val;
+}
+
+/*
+ * parse_header() of a request header's bytes s[0..n): Latin-1 read as the
+ * str WSGI gives, encoded to UTF-8 as _MediaType passes it.
+ */
+static enum mime_hrc
+hdr_parse_latin1(struct mime_hdr *h, const char *s, size_t n)
+{
+	struct buf	 u = BUF_INIT;
+	enum mime_hrc	 rc;
+
+	if (py_latin1_to_utf8(s, n, &u) == -1) {
+		memset(h, 0, sizeof(*h));
+		rc = MIME_H_NOMEM;
+	} else
+		rc = mime_hdr_parse(h, buf_str(&u), u.len, MIME_DJANGO);
+	buf_free(&u);
 	return rc;
 }
 
 /* The key's main type (before the first '/'). */
 static const char *
-hdr_main(const struct hdr *h, size_t *len)
+hdr_main(const struct mime_hdr *h, size_t *len)
 {
 	*len = h->mainlen;
 	return buf_str(&h->store);
@@ -584,7 +323,7 @@ hdr_main(const struct hdr *h, size_t *len)
 
 /* The key's subtype (after the first '/'; "" without one). */
 static const char *
-hdr_sub(const struct hdr *h, size_t *len)
+hdr_sub(const struct mime_hdr *h, size_t *len)
 {
 	if (h->mainlen >= h->typelen) {
 		*len = 0;
@@ -603,7 +342,7 @@ is_star(const char *s, size_t n)
 
 /* _MediaType.precedence. */
 static int
-hdr_precedence(const struct hdr *h)
+hdr_precedence(const struct mime_hdr *h)
 {
 	const char	*s;
 	size_t		 n;
@@ -622,7 +361,7 @@ hdr_precedence(const struct hdr *h)
 
 /* _MediaType(lhs).match(_MediaType(rhs)). */
 static int
-hdr_match(const struct hdr *l, const struct hdr *r)
+hdr_match(const struct mime_hdr *l, const struct mime_hdr *r)
 {
 	const char	*ls, *rs;
 	size_t		 ln, rn, i;
@@ -652,92 +391,35 @@ hdr_match(const struct hdr *l, const struct hdr *r)
 }
 
 /*
- * int(s) on the UTF-8 text s[0..n), clamped to 0..8 into *v as
- * max(min(int(s), 8), 0).  int() maps Unicode spaces to ' ' and decimal
- * digits to ASCII digits (any other non-ASCII character is an error),
- * then reads ASCII: whitespace (\t..\r, space), a sign, digits with single
- * underscores between them, whitespace.  Returns 0, or -1 for ValueError.
+ * JSONRenderer.get_indent on a parsed accepted media type:
+ * max(min(int(params['indent']), 8), 0), 0 for none or a ValueError.
  */
 static int
-py_int_clamped(const char *s, size_t n, int *v)
+hdr_indent(const struct mime_hdr *h)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	enum { LEAD, SIGN, DIGIT, UNDER, TRAIL } st = LEAD;
-	size_t			 i = 0, len, ndigits = 0;
-	uint32_t		 cp;
-	int			 ok, d, neg = 0, val = 0, c;
+	const char	*s;
+	size_t		 n;
+	int64_t		 v;
 
-	while (i < n) {
-		len = u8_seq(u, n, i, &ok, &cp);
-		if (!ok)
-			return -1;
-		i += len;
-		/* _PyUnicode_TransformDecimalAndSpaceToASCII */
-		if (cp < 127)
-			c = (int)cp;
-		else if (py_space(cp))
-			c = ' ';
-		else if ((d = py_decimal(cp)) >= 0)
-			c = '0' + d;
-		else
-			return -1;
-		if (c == ' ' || (c >= '\t' && c <= '\r')) {
-			if (st == LEAD || st == TRAIL)
-				continue;
-			if (st != DIGIT)
-				return -1;
-			st = TRAIL;
-		} else if (c >= '0' && c <= '9') {
-			if (st == TRAIL)
-				return -1;
-			st = DIGIT;
-			ndigits++;
-			val = val * 10 + (c - '0');
-			if (val > 9)
-				val = 9;
-		} else if (c == '_') {
-			if (st != DIGIT)
-				return -1;
-			st = UNDER;
-		} else if ((c == '+' || c == '-') && st == LEAD) {
-			neg = c == '-';
-			st = SIGN;
-		} else
-			return -1;
-	}
-	if (st != DIGIT && st != TRAIL)
-		return -1;
-	if (ndigits > INT_MAX_STR_DIGITS)
-		return -1;
-	*v = neg ? 0 : val > 8 ? 8 : val;
-	return 0;
-}
-
-/* JSONRenderer.get_indent on a parsed accepted media type: 0 for none. */
-static int
-hdr_indent(const struct hdr *h)
-{
-	ssize_t	 k;
-	int	 v;
-
-	if ((k = hdr_find(h, "indent", 6)) < 0 ||
-	    py_int_clamped(buf_str(&h->store) + h->p[k].val, h->p[k].vallen, &v) == -1)
+	if ((s = mime_hdr_param(h, "indent", &n, NULL)) == NULL ||
+	    py_int_parse(s, n, &v) == -1)
 		return 0;
-	return v;
+	return v < 0 ? 0 : v > 8 ? 8 : (int)v;
 }
 
 /*
  * The accepted media type when the renderer is more specific than the
  * request's: "renderer;k=v;..." with the request's parameters, parsed
- * again by get_indent.  Returns its indent (>= 0) or an hrc.
+ * again by get_indent.  Returns its indent (>= 0), or -1 when out of
+ * memory or where Python raises.
  */
 static int
-joined_indent(const char *renderer, const struct hdr *t)
+joined_indent(const char *renderer, const struct mime_hdr *t)
 {
 	struct buf	 b = BUF_INIT;
-	struct hdr	 j;
+	struct mime_hdr	 j;
 	size_t		 i;
-	int		 rc;
+	int		 rc = -1;
 
 	memset(&j, 0, sizeof(j));
 	(void)buf_puts(&b, renderer);
@@ -747,15 +429,10 @@ joined_indent(const char *renderer, const struct hdr *t)
 		(void)buf_putc(&b, '=');
 		(void)buf_add(&b, buf_str(&t->store) + t->p[i].val, t->p[i].vallen);
 	}
-	if (!buf_ok(&b)) {
-		rc = H_NOMEM;
-		goto out;
-	}
-	if ((rc = hdr_parse(&j, buf_str(&b), b.len, HE_UTF8)) != H_OK)
-		goto out;
-	rc = hdr_indent(&j);
-out:
-	hdr_free(&j);
+	if (buf_ok(&b) &&
+	    mime_hdr_parse(&j, buf_str(&b), b.len, MIME_DJANGO) == MIME_H_OK)
+		rc = hdr_indent(&j);
+	mime_hdr_free(&j);
 	buf_free(&b);
 	return rc;
 }
@@ -768,13 +445,13 @@ out:
 void
 mime_parse(const char *s, struct mime *m)
 {
-	struct hdr	 h;
+	struct mime_hdr	 h;
 	size_t		 i, nl, vl;
 	const char	*nm, *vv;
 
 	memset(m, 0, sizeof(*m));
 	m->main = m->sub = m->typebuf;
-	if (hdr_parse(&h, s, strlen(s), HE_LATIN1) != H_OK ||
+	if (hdr_parse_latin1(&h, s, strlen(s)) != MIME_H_OK ||
 	    h.typelen >= sizeof(m->typebuf)) {
 		m->truncated = 1;
 		goto out;
@@ -806,7 +483,7 @@ mime_parse(const char *s, struct mime *m)
 		m->nparams++;
 	}
 out:
-	hdr_free(&h);
+	mime_hdr_free(&h);
 }
 
 /* pdict.get(name) among the parameters m kept. */
@@ -825,17 +502,17 @@ mime_param(const struct mime *m, const char *name)
 int
 mime_matches(const char *lhs, const char *rhs)
 {
-	struct hdr	 l, r;
+	struct mime_hdr	 l, r;
 	int		 ok = 0;
 
 	memset(&r, 0, sizeof(r));
-	if (hdr_parse(&l, lhs, strlen(lhs), HE_UTF8) != H_OK ||
-	    hdr_parse(&r, rhs, strlen(rhs), HE_LATIN1) != H_OK)
+	if (mime_hdr_parse(&l, lhs, strlen(lhs), MIME_DJANGO) != MIME_H_OK ||
+	    hdr_parse_latin1(&r, rhs, strlen(rhs)) != MIME_H_OK)
 		goto out;
 	ok = hdr_match(&l, &r);
 out:
-	hdr_free(&l);
-	hdr_free(&r);
+	mime_hdr_free(&l);
+	mime_hdr_free(&r);
 	return ok;
 }
 
@@ -843,12 +520,12 @@ out:
 int
 mime_precedence(const char *s)
 {
-	struct hdr	 h;
+	struct mime_hdr	 h;
 	int		 p = -1;
 
-	if (hdr_parse(&h, s, strlen(s), HE_LATIN1) == H_OK)
+	if (hdr_parse_latin1(&h, s, strlen(s)) == MIME_H_OK)
 		p = hdr_precedence(&h);
-	hdr_free(&h);
+	mime_hdr_free(&h);
 	return p;
 }
 
@@ -861,18 +538,22 @@ int
 mime_negotiate(const char *accept, const char *const *renderers, size_t n,
     int *indent)
 {
-	struct hdr	*th = NULL, *rh = NULL;
+	struct buf	 u = BUF_INIT;
+	struct mime_hdr	*th = NULL, *rh = NULL;
 	int		*tp = NULL, *rp = NULL;
-	size_t		 nt = 1, ntp = 0, nrp = 0, i, j, start, end, len;
-	const char	*tok;
+	size_t		 nt = 1, ntp = 0, nrp = 0, i, j, start, end, off, len;
+	const char	*a;
 	int		 prec, found = -1, ind = 0;
 
 	if (accept == NULL)
 		accept = "*/*";
 	if (indent != NULL)
 		*indent = 0;
-	for (i = 0; accept[i] != '\0'; i++)
-		nt += accept[i] == ',';
+	if (py_latin1_to_utf8(accept, strlen(accept), &u) == -1)
+		goto out;
+	a = buf_str(&u);
+	for (i = 0; i < u.len; i++)
+		nt += a[i] == ',';
 	if ((th = calloc(nt, sizeof(*th))) == NULL ||
 	    (tp = calloc(nt, sizeof(*tp))) == NULL ||
 	    (rh = calloc(n + 1, sizeof(*rh))) == NULL ||
@@ -881,17 +562,11 @@ mime_negotiate(const char *accept, const char *const *renderers, size_t n,
 
 	/* header.split(','), each token str.strip()ped, each a _MediaType. */
 	for (start = 0; ntp < nt; start = end + 1) {
-		for (end = start; accept[end] != '\0' && accept[end] != ','; end++)
+		for (end = start; end < u.len && a[end] != ','; end++)
 			continue;
-		tok = accept + start;
-		len = end - start;
-		while (len > 0 && lat1_space((unsigned char)*tok)) {
-			tok++;
-			len--;
-		}
-		while (len > 0 && lat1_space((unsigned char)tok[len - 1]))
-			len--;
-		if (hdr_parse(&th[ntp], tok, len, HE_LATIN1) != H_OK) {
+		py_strip(a + start, end - start, &off, &len);
+		if (mime_hdr_parse(&th[ntp], a + start + off, len,
+		    MIME_DJANGO) != MIME_H_OK) {
 			ntp++;
 			goto out;
 		}
@@ -899,8 +574,8 @@ mime_negotiate(const char *accept, const char *const *renderers, size_t n,
 		ntp++;
 	}
 	for (; nrp < n; nrp++) {
-		if (hdr_parse(&rh[nrp], renderers[nrp], strlen(renderers[nrp]),
-		    HE_UTF8) != H_OK) {
+		if (mime_hdr_parse(&rh[nrp], renderers[nrp],
+		    strlen(renderers[nrp]), MIME_DJANGO) != MIME_H_OK) {
 			nrp++;
 			goto out;
 		}
@@ -922,65 +597,109 @@ mime_negotiate(const char *accept, const char *const *renderers, size_t n,
 	if (found >= 0 && indent != NULL)
 		*indent = ind;
 out:
-	for (i = 0; i < ntp; i++)
-		hdr_free(&th[i]);
-	for (i = 0; i < nrp; i++)
-		hdr_free(&rh[i]);
+	for (i = 0; th != NULL && i < ntp; i++)
+		mime_hdr_free(&th[i]);
+	for (i = 0; rh != NULL && i < nrp; i++)
+		mime_hdr_free(&rh[i]);
 	free(th);
 	free(tp);
 	free(rh);
 	free(rp);
+	buf_free(&u);
 	return found;
 }
 
-/* select_parser over JSONParser, FormParser, MultiPartParser in order. */
-enum mime_parser
-mime_select_parser(const char *content_type)
+/*
+ * select_parser over JSONParser, FormParser, MultiPartParser in order, on
+ * a Content-Type parse_header() took.  MIME_PARSER_NONE also when out of
+ * memory (*nomem set).
+ */
+static enum mime_parser
+select_parser(const struct mime_hdr *ct, int *nomem)
 {
 	static const char *const parsers[] = {
 		[MIME_PARSER_JSON] = "application/json",
 		[MIME_PARSER_FORM] = "application/x-www-form-urlencoded",
 		[MIME_PARSER_MULTIPART] = "multipart/form-data",
 	};
-	struct hdr		 ct, p;
-	enum mime_parser	 sel = MIME_PARSER_NONE;
-	size_t			 i;
-	int			 ok;
+	struct mime_hdr	 p;
+	size_t		 i;
+	int		 ok;
 
-	if (content_type == NULL)
-		content_type = "";
-	if (hdr_parse(&ct, content_type, strlen(content_type), HE_LATIN1) != H_OK)
-		goto out;
 	for (i = 0; i < NELEMS(parsers); i++) {
-		if (hdr_parse(&p, parsers[i], strlen(parsers[i]), HE_UTF8) != H_OK) {
-			hdr_free(&p);
-			goto out;
+		if (mime_hdr_parse(&p, parsers[i], strlen(parsers[i]),
+		    MIME_DJANGO) != MIME_H_OK) {
+			mime_hdr_free(&p);
+			*nomem = 1;
+			return MIME_PARSER_NONE;
 		}
-		ok = hdr_match(&p, &ct);
-		hdr_free(&p);
-		if (ok) {
-			sel = (enum mime_parser)i;
-			break;
-		}
+		ok = hdr_match(&p, ct);
+		mime_hdr_free(&p);
+		if (ok)
+			return (enum mime_parser)i;
 	}
-out:
-	hdr_free(&ct);
-	return sel;
+	return MIME_PARSER_NONE;
 }
 
-/* is_form_media_type: 0 too where Python raises. */
-int
-mime_is_form(const char *content_type)
+/* is_form_media_type: the base type is a form or multipart type. */
+static int
+is_form(const struct mime_hdr *h)
 {
-	struct hdr	 h;
-	int		 form = 0;
+	return (h->typelen == 33 && memcmp(buf_str(&h->store),
+	    "application/x-www-form-urlencoded", 33) == 0) ||
+	    (h->typelen == 19 && memcmp(buf_str(&h->store), "multipart/form-data", 19) == 0);
+}
 
-	if (content_type == NULL)
-		content_type = "";
-	if (hdr_parse(&h, content_type, strlen(content_type), HE_LATIN1) == H_OK)
-		form = (h.typelen == 33 && memcmp(buf_str(&h.store),
-		    "application/x-www-form-urlencoded", 33) == 0) ||
-		    (h.typelen == 19 && memcmp(buf_str(&h.store), "multipart/form-data", 19) == 0);
-	hdr_free(&h);
-	return form;
+/*
+ * Django's HttpRequest (the text, the charset through cgi.parse_header and
+ * codecs.lookup) and DRF's _MediaType (parse_header, select_parser,
+ * is_form_media_type), each once.
+ */
+int
+mime_ctype_parse(struct ctype *ct, const char *content_type)
+{
+	const struct pycodec	*c;
+	struct mime_hdr		 cgi;
+	const char		*v;
+	size_t			 vn;
+	enum mime_hrc		 r;
+	int			 nomem = 0, rc = -1;
+
+	memset(ct, 0, sizeof(*ct));
+	memset(&cgi, 0, sizeof(cgi));
+	ct->raw = content_type != NULL ? content_type : "";
+	ct->parser = MIME_PARSER_NONE;
+	ct->codec = charset_utf8();
+	if (py_latin1_to_utf8(ct->raw, strlen(ct->raw), &ct->text) == -1)
+		goto out;
+	if ((r = mime_hdr_parse(&ct->h, buf_str(&ct->text), ct->text.len,
+	    MIME_DJANGO)) == MIME_H_NOMEM)
+		goto out;
+	if (r != MIME_H_OK) {
+		ct->raises = 1;
+		mime_hdr_free(&ct->h);
+	} else {
+		ct->parser = select_parser(&ct->h, &nomem);
+		ct->form = is_form(&ct->h);
+		if (nomem)
+			goto out;
+	}
+	if (mime_hdr_parse(&cgi, buf_str(&ct->text), ct->text.len,
+	    MIME_CGI) != MIME_H_OK)
+		goto out;
+	if ((v = mime_hdr_param(&cgi, "charset", &vn, NULL)) != NULL &&
+	    (c = charset_lookup(v, vn)) != NULL)
+		ct->codec = c;
+	rc = 0;
+out:
+	mime_hdr_free(&cgi);
+	return rc;
+}
+
+/* Release the text and the parse. */
+void
+mime_ctype_free(struct ctype *ct)
+{
+	buf_free(&ct->text);
+	mime_hdr_free(&ct->h);
 }

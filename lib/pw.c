@@ -15,12 +15,12 @@
 #include <string.h>
 
 #include <crypt.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "log.h"
 #include "pw.h"
+#include "pycompat.h"
 
 /* Django never used more than a few hundred thousand; a huge count in a row would be a DoS. */
 #define PBKDF2_MAX_ITERATIONS	10000000L
@@ -133,15 +133,11 @@ pw_hash(const char *pw, size_t n, char *out, size_t outsz)
 	return rc;
 }
 
-/* Constant-time equality of two NUL-terminated strings. */
+/* Constant-time equality of two NUL-terminated strings (constant_time_compare). */
 static int
 str_equal(const char *a, const char *b)
 {
-	size_t	 la = strlen(a), lb = strlen(b);
-
-	if (la != lb)
-		return 0;
-	return CRYPTO_memcmp(a, b, la) == 0;
+	return py_compare_digest(a, strlen(a), b, strlen(b));
 }
 
 /*

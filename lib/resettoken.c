@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "pyrt.h"
+#include "pycompat.h"
 #include "resettoken.h"
 
 #define KEY_SALT	"django.contrib.auth.tokens.PasswordResetTokenGenerator"
@@ -93,12 +92,6 @@ out:
 	return rc;
 }
 
-/* Equal in constant time for equal lengths. */
-static int
-token_equal(const char *a, const char *b, size_t blen)
-{
-	return strlen(a) == blen && CRYPTO_memcmp(a, b, blen) == 0;
-}
 
 int
 rt_check(const struct cfg *c, const struct db_user *u, const char *token, size_t n,
@@ -131,12 +124,12 @@ rt_check(const struct cfg *c, const struct db_user *u, const char *token, size_t
 	}
 	if (rt_make(c, u, ts, 0, want, sizeof(want)) == -1)
 		return 0;
-	ok = token_equal(want, token, n);
+	ok = py_compare_digest(want, strlen(want), token, n);
 	if (!ok) {
 		/* RemovedInDjango40Warning: tokens of Django < 3.1 (SHA-1). */
 		if (rt_make(c, u, ts, 1, want, sizeof(want)) == -1)
 			return 0;
-		ok = token_equal(want, token, n);
+		ok = py_compare_digest(want, strlen(want), token, n);
 	}
 	explicit_bzero(want, sizeof(want));
 	if (!ok)
@@ -168,6 +161,7 @@ int
 rt_uid_decode(const char *uid, size_t n, int64_t *id)
 {
 	struct buf	 dec = BUF_INIT;
+	int64_t		 v;
 	int		 rc = -1;
 
 	if (py_urlsafe_b64decode(uid, n, &dec) == -1 || !buf_ok(&dec))
@@ -177,8 +171,9 @@ rt_uid_decode(const char *uid, size_t n, int64_t *id)
 		goto out;
 	if (memchr(dec.p ? dec.p : "", '\0', dec.len) != NULL)
 		goto out;
-	if (py_int_parse(dec.p ? dec.p : "", dec.len, id) != 0)
+	if (py_int_parse(dec.p ? dec.p : "", dec.len, &v) != 0)
 		goto out;
+	*id = v;
 	rc = 0;
 out:
 	buf_free(&dec);

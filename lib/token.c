@@ -14,16 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <jwt.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include "buf.h"
+#include "hmac.h"
 #include "log.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "token.h"
 
 /* A JSON number that is not a boolean (json-c keeps them apart). */
@@ -58,7 +56,7 @@ num(json_object *o)
 static int
 b64url_decode(const char *s, size_t n, struct buf *out)
 {
-	return py_urlsafe_b64decode_padded(s, n, (4 - n % 4) % 4, out);
+	return py_a2b_base64(s, n, (4 - n % 4) % 4, PY_B64_URLSAFE, out);
 }
 
 /*
@@ -127,8 +125,7 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 {
 	struct buf	 b = BUF_INIT;
 	json_object	*hdr = NULL, *v, *p = NULL;
-	unsigned char	 mac[EVP_MAX_MD_SIZE];
-	unsigned int	 maclen = 0;
+	unsigned char	 mac[HMAC_SHA256_LEN];
 	const char	*sig, *dot1;
 	size_t		 signlen;
 
@@ -151,9 +148,8 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 	buf_reset(&b);
 	if (b64url_decode(sig, n - signlen - 1, &b) == -1 || !buf_ok(&b))
 		goto out;
-	if (HMAC(EVP_sha256(), c->secret_key, (int)c->secret_len,
-	    (const unsigned char *)raw, signlen, mac, &maclen) == NULL ||
-	    b.len != maclen || CRYPTO_memcmp(b.p, mac, maclen) != 0)
+	hmac_sha256(c->secret_key, c->secret_len, raw, signlen, mac);
+	if (!py_compare_digest(b.p, b.len, mac, sizeof(mac)))
 		goto out;
 	/* Payload. */
 	buf_reset(&b);
@@ -254,6 +250,7 @@ tok_user_id(const struct tok *t, int64_t *id)
 	json_object	*v;
 	const char	*s;
 	double		 d;
+	int64_t		 i;
 
 	if (!json_object_object_get_ex(t->payload, "user_id", &v))
 		return 0;
@@ -270,7 +267,10 @@ tok_user_id(const struct tok *t, int64_t *id)
 		return 1;
 	case json_type_string:
 		s = json_object_get_string(v);
-		return py_int_parse(s, (size_t)json_object_get_string_len(v), id) == 0 ? 1 : -1;
+		if (py_int_parse(s, (size_t)json_object_get_string_len(v), &i) != 0)
+			return -1;
+		*id = i;
+		return 1;
 	default:
 		return -1;	/* null, bool, list, object: no such user */
 	}
@@ -308,7 +308,8 @@ new_jti(char out[33])
 	unsigned char	 b[16];
 	size_t		 i;
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
+	/* The kernel's CSPRNG, as os.urandom (uuid4) reads it; no OpenSSL DRBG to set up. */
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		return -1;
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);

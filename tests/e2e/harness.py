@@ -54,9 +54,14 @@ class MariaDB:
     def start(self):
         data = os.path.join(self.root, 'data')
         user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
-        subprocess.run(['mariadb-install-db', '--no-defaults', '--datadir=' + data, '--user=' + user,
-                        '--auth-root-authentication-method=socket', '--skip-test-db'],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = os.path.join(self.root, 'mariadb-install.log')
+        with open(log, 'wb') as out:
+            rc = subprocess.run(['mariadb-install-db', '--no-defaults', '--datadir=' + data, '--user=' + user,
+                                 '--auth-root-authentication-method=socket', '--skip-test-db'],
+                                stdout=out, stderr=subprocess.STDOUT).returncode
+        if rc != 0:
+            with open(log, errors='replace') as fh:
+                raise RuntimeError('mariadb-install-db failed (%d):\n%s' % (rc, ''.join(fh.readlines()[-15:])))
         self.launch()
         self.sql("CREATE DATABASE jwtauth CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;"
                  "CREATE USER 'jwtauth'@'localhost' IDENTIFIED BY '%s';"

@@ -7,9 +7,8 @@ import select
 import subprocess
 import time
 
-import harness
-from test_api import (CT_SEED, P_CHANGE, P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, P_SEND_RESET, P_VERIFY,
-                      errors, mails_since, new_email, reg_body)
+from api import (CT_SEED, P_CHANGE, P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, P_SEND_RESET, P_VERIFY,
+                 errors, mails_since, new_email, reg_body)
 
 BROWSER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'browser.py')
 
@@ -120,6 +119,3 @@ def t_browser(s, t):
         readable(t, r, 404, '[browser] a 404 under /api/')
     finally:
         b.close()
-
-
-TESTS = [t_browser]

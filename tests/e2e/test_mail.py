@@ -11,7 +11,7 @@ import subprocess
 import time
 
 import harness
-from test_api import P_LOGIN, P_RESET, P_SEND_RESET, errors, new_email, register, reset_secrets
+from api import P_LOGIN, P_RESET, P_SEND_RESET, errors, new_email, register, reset_secrets
 
 import email as emaillib
 import email.policy

@@ -380,6 +380,8 @@ def multipart_cases():
     case('mp rfc2231 latin1', M, mp(["Content-Disposition: form-data; name*=iso-8859-1''%E9\r\n\r\nv"]))
     case('mp rfc2231 no percent', M, mp(["Content-Disposition: form-data; name*=bogus''abc\r\n\r\nv"]))
     case('mp rfc2231 unknown charset', M, mp(["Content-Disposition: form-data; name*=bogus''%41\r\n\r\nv"]))
+    case('mp rfc2231 cp1252', M, mp(["Content-Disposition: form-data; name*=cp1252''%80\r\n\r\nv"]))
+    case('mp rfc2231 utf-16', M, mp(["Content-Disposition: form-data; name*=utf-16''%41%00\r\n\r\nv"]))
     case('mp rfc2231 three quotes', M, mp(["Content-Disposition: form-data; name*=a'b'c'd\r\n\r\nv"]))
     case('mp rfc2231 one quote', M, mp(["Content-Disposition: form-data; name*=a'b\r\n\r\nv"]))
     case('mp rfc2231 strip', M, mp(["Content-Disposition: form-data; name*=utf-8''%20a%C2%A0\r\n\r\nv"]))
@@ -479,6 +481,18 @@ def empty_cases():
     case('ct rfc2231 unknown', "application/json; a*=nope''%41", '{}')
     case('ct rfc2231 known', "application/json; a*=utf-8''%41", '{}')
     case('ct rfc2231 no percent', "application/json; a*=nope''x", '{}')
+    # Charsets beyond utf-8, latin-1 and ascii in the Content-Type's RFC
+    # 2231 values: an older lib/mime.c took them as unknown (415) where
+    # Python decodes them and picks the parser.
+    case('ct rfc2231 cp1252', "application/json; a*=cp1252''%80", '{"a": 1}')
+    case('ct rfc2231 windows-1252', "application/json; a*=windows-1252''%80%81", '{"a": 1}')
+    case('ct rfc2231 utf-16', F + "; a*=utf-16''%41%00", 'a=1')
+    case('ct rfc2231 utf_8_sig', F + "; a*=utf_8_sig''%EF%BB%BFx", 'a=1')
+    case('ct rfc2231 koi8-r', "application/json; a*=koi8-r''%C1", '{"a": 1}')
+    case('ct rfc2231 non-text codec', "application/json; a*=hex''%41", '{"a": 1}')
+    case('ct rfc2231 cp1252 boundary', "multipart/form-data; boundary*=cp1252''a%42c",
+         mp([fld('a', 'v')], boundary='aBc'))
+    case('ct rfc2231 cp1252 charset', "application/json; charset*=cp1252''%80", '{"a": 1}')
 
 
 def emit(c):

@@ -40,7 +40,7 @@ int
 main(void)
 {
 	struct cfg	 c;
-	char		 err[512];
+	char		 err[512] = "";
 	const char	*env[] = { "JWTAUTH_SECRET_KEY=" KEY "-from-env", "JWTAUTH_DB_NAME=other",
 			    "JWTAUTH_CORS_ALLOWED_ORIGINS=https://a.example, https://b.example",
 			    "JWTAUTH_MAIL_PASSWORD=app-password", "UNRELATED=1", NULL };

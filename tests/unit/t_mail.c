@@ -32,7 +32,7 @@ main(void)
 {
 	struct cfg	 c;
 	struct buf	 m = BUF_INIT;
-	char		 err[256], why[256], dir[] = "/tmp/jwtauth-t_mail-XXXXXX", path[512];
+	char		 err[256] = "", why[256] = "", dir[] = "/tmp/jwtauth-t_mail-XXXXXX", path[512];
 	const char	*head = "Content-Type: text/plain; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\n"
 			    "Content-Transfer-Encoding: 7bit\r\nSubject: Reset Your Password\r\n"
 			    "From: jwtauth@example.org\r\nTo: Reset.Me@xn--exmple-cua.org\r\n"

@@ -45,7 +45,7 @@ int
 main(void)
 {
 	struct cfg	 c;
-	char		 err[256], h1[CRYPT_OUTPUT_SIZE], h2[CRYPT_OUTPUT_SIZE], big[600];
+	char		 err[256] = "", h1[CRYPT_OUTPUT_SIZE], h2[CRYPT_OUTPUT_SIZE], big[600];
 	size_t		 i;
 	int		 rehash;
 

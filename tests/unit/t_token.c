@@ -16,7 +16,7 @@
 
 #include "buf.h"
 #include "cfg.h"
-#include "pyrt.h"
+#include "pycompat.h"
 #include "tap.h"
 #include "token.h"
 

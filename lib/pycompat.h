@@ -1,14 +1,16 @@
 /*
- * pyrt.h - the few pieces of Python's runtime whose exact behaviour a client of
+ * pycompat.h - the few pieces of Python's runtime whose exact behaviour a client of
  * the original (Django/DRF on CPython 3.11) can observe: UTF-8 decoding,
- * str.strip(), str() of numbers, int() of strings, str.lower() and the lenient
- * base64 decoder behind django.utils.http.urlsafe_base64_decode.
+ * str.strip(), str() of numbers, int() of strings, str.lower(), the lenient
+ * base64 decoder (binascii.a2b_base64), ipaddress' address literals and
+ * hmac.compare_digest.  Every module that needs one of them calls it here;
+ * none keeps a copy.
  *
  * All functions are pure.  Strings are byte ranges (pointer + length), never
  * assumed NUL-terminated; they may contain NUL bytes.
  */
-#ifndef JWTAUTH_PYRT_H
-#define JWTAUTH_PYRT_H
+#ifndef JWTAUTH_PYCOMPAT_H
+#define JWTAUTH_PYCOMPAT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +25,12 @@
  */
 int32_t	 py_utf8_next(const char *s, size_t n, size_t *i);
 
+/*
+ * Append code point cp (at most U+10FFFF, not a surrogate) to out as
+ * UTF-8.  Returns 0, or -1 when out has failed (see buf_ok()).
+ */
+int	 py_utf8_put(struct buf *out, uint32_t cp);
+
 /* 1 when s is entirely valid UTF-8 by the rules above, else 0. */
 int	 py_utf8_valid(const char *s, size_t n);
 
@@ -34,6 +42,14 @@ int	 py_utf8_valid(const char *s, size_t n);
  * "invalid continuation byte" or "unexpected end of data".
  */
 int	 py_utf8_error(const char *s, size_t n, size_t *pos, const char **reason);
+
+/*
+ * py_utf8_error(), and *len receives the length of the invalid sequence as
+ * UnicodeDecodeError counts it (end - start): the rest of s for "unexpected
+ * end of data", else the maximal invalid subpart (1 for a bad start byte).
+ */
+int	 py_utf8_error_span(const char *s, size_t n, size_t *pos, size_t *len,
+	    const char **reason);
 
 /*
  * Number of code points (Python len()) of valid UTF-8, counted as the bytes
@@ -50,6 +66,9 @@ int	 py_utf8_decode_replace(const char *s, size_t n, struct buf *out);
 /* bytes.decode('iso-8859-1'): append s to out as UTF-8. */
 int	 py_latin1_to_utf8(const char *s, size_t n, struct buf *out);
 
+/* str.isascii() / bytes.isascii(): 1 when no byte of s is above 0x7f. */
+int	 py_isascii(const char *s, size_t n);
+
 /* Python str.isspace() for one code point (Unicode White_Space + the C0 separators). */
 int	 py_isspace(uint32_t cp);
 
@@ -58,6 +77,12 @@ int	 py_isspace(uint32_t cp);
  * byte range of the stripped string within s.
  */
 void	 py_strip(const char *s, size_t n, size_t *off, size_t *len);
+
+/*
+ * bytes.strip() with no arguments (ASCII space, \t, \n, \v, \f, \r):
+ * *off and *len receive the byte range of the stripped bytes within s.
+ */
+void	 py_bytes_strip(const char *s, size_t n, size_t *off, size_t *len);
 
 /* 1 when str.strip() of s is empty (s is all whitespace, or empty). */
 int	 py_isblank(const char *s, size_t n);
@@ -80,14 +105,15 @@ int	 py_float_repr(double d, char *out, size_t outsz);
 int	 py_int_literal_str(const char *s, size_t n, struct buf *out);
 
 /*
- * int(s) for a str s (base 10), restricted to ASCII digits: optional
- * surrounding whitespace (str.isspace), optional sign, digits with single
- * underscores between them ("1_000").  Returns 0 and sets *out on success;
- * 1 when the text is a valid integer that does not fit in int64 (*out
- * untouched); -1 when int() would raise ValueError.
- * As in CPython, int() skips only ASCII C-isspace and non-ASCII
- * str.isspace() characters (U+001C..U+001F make it fail) and refuses more
- * than 4300 digits; unlike it, non-ASCII decimal digits give -1.
+ * int(s) for a str s (valid UTF-8, base 10), as CPython 3.11 reads it:
+ * each non-ASCII str.isspace() character counts as a space and each
+ * Unicode decimal digit (str.isdecimal(), e.g. U+0661 ARABIC-INDIC DIGIT
+ * ONE) as its ASCII digit; then optional whitespace (ASCII C-isspace only:
+ * U+001C..U+001F make it fail), an optional sign, digits with single
+ * underscores between them ("1_000"), optional whitespace.  Returns 0 and
+ * sets *out; 1 when the text is a valid integer that does not fit in int64
+ * (*out then saturates at INT64_MIN or INT64_MAX); -1 when int() would
+ * raise ValueError (also for invalid UTF-8 and more than 4300 digits).
  */
 int	 py_int_parse(const char *s, size_t n, int64_t *out);
 
@@ -97,22 +123,31 @@ int	 py_int_parse(const char *s, size_t n, int64_t *out);
  */
 int	 py_lower(const char *s, size_t n, struct buf *out);
 
-/*
- * base64.urlsafe_b64decode(s) with the padding Django's
- * urlsafe_base64_decode adds (s.ljust(len(s) + len(s) % 4, '=')), using
- * binascii.a2b_base64's non-strict rules: '-' and '_' stand for '+' and '/',
- * characters outside the alphabet are skipped, decoding stops at a complete
- * pad sequence.  s is bytes (the UTF-8 of the URL segment).  Appends the
- * decoded bytes to out and returns 0, or -1 where Python raises
- * binascii.Error (Incorrect padding / invalid number of data characters).
- */
-int	 py_urlsafe_b64decode(const char *s, size_t n, struct buf *out);
+/* The two alphabets of py_a2b_base64(). */
+enum py_b64 {
+	PY_B64_STD,	/* base64.b64decode: A-Z a-z 0-9 + / */
+	PY_B64_URLSAFE	/* base64.urlsafe_b64decode: '-' and '_' are
+			   translated to '+' and '/' first, so all 66 count */
+};
 
 /*
- * base64.urlsafe_b64decode(s + b"=" * npad), by the same rules: what
- * PyJWT's base64url_decode does with npad = (4 - len(s) % 4) % 4.
+ * binascii.a2b_base64(s + b"=" * npad) in CPython 3.11's non-strict mode
+ * (what base64.b64decode and urlsafe_b64decode use) with the alphabet
+ * alpha: characters outside it are skipped, a complete pad sequence ends
+ * the data, a partial quad left over fails.  Appends the decoded bytes to
+ * out (NULL: only check) and returns 0, or -1 where Python raises
+ * binascii.Error (Incorrect padding / invalid number of data characters);
+ * on -1 nothing has been appended.  s is bytes.
  */
-int	 py_urlsafe_b64decode_padded(const char *s, size_t n, size_t npad, struct buf *out);
+int	 py_a2b_base64(const char *s, size_t n, size_t npad, enum py_b64 alpha,
+	    struct buf *out);
+
+/*
+ * django.utils.http.urlsafe_base64_decode(s): base64.urlsafe_b64decode of
+ * s.ljust(len(s) + len(s) % 4, '='), i.e. py_a2b_base64(s, n, n % 4,
+ * PY_B64_URLSAFE, out).
+ */
+int	 py_urlsafe_b64decode(const char *s, size_t n, struct buf *out);
 
 /*
  * The name codecs.lookup() searches for: CPython 3.11's
@@ -129,5 +164,28 @@ int	 py_hexdigit(int c);
 
 /* base64.urlsafe_b64encode(s).rstrip(b'='), appended to out. */
 int	 py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out);
+
+/*
+ * ipaddress.IPv4Address(s) succeeds (CPython 3.11): four dot-separated
+ * decimal octets of one to three ASCII digits, no leading zero, at most
+ * 255.  1 or 0.
+ */
+int	 py_is_ipv4(const char *s, size_t n);
+
+/*
+ * ipaddress.IPv6Address(s) succeeds (CPython 3.11): no '/', an optional
+ * "%scope" suffix (not empty, no second '%'), then _BaseV6._ip_int_from_string's
+ * rules (hextets of one to four hex digits, at most one "::", an IPv4
+ * tail for the last two).  No length limit (Django's callers add theirs).
+ * 1 or 0.
+ */
+int	 py_is_ipv6(const char *s, size_t n);
+
+/*
+ * hmac.compare_digest(a, b): 1 when the two byte strings are equal, else
+ * 0; for equal lengths the time does not depend on the contents.  Every
+ * comparison of a secret (MAC, hash, token) goes through here.
+ */
+int	 py_compare_digest(const void *a, size_t alen, const void *b, size_t blen);
 
 #endif

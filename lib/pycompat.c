@@ -1,9 +1,10 @@
 /*
- * pyrt.c - CPython 3.11 runtime behaviour a client can observe (see pyrt.h).
+ * pycompat.c - CPython 3.11 runtime behaviour a client can observe (see pycompat.h).
  *
  * Every function here is checked against /usr/bin/python3 (3.11.2) by
- * tests/unit/t_pyrt.c; the str.lower() tables in pyrt_lower.h are generated
- * from the same interpreter by tests/unit/gen_lower.py.
+ * tests/unit/t_pycompat.c; the str.lower() tables in pycompat_lower.h are generated
+ * from the same interpreter by tools/gen/gen_lower.py, the decimal digits in
+ * pycompat_digits.h by tools/gen/gen_digits.py.
  */
 #include "config.h"
 
@@ -13,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "buf.h"
-#include "pyrt.h"
-#include "pyrt_lower.h"
+#include "pycompat.h"
+#include "pycompat_digits.h"
+#include "pycompat_lower.h"
 
 #define NELEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -75,6 +79,7 @@ utf8_scan(const unsigned char *s, size_t n, size_t i, uint32_t *cp,
 	return U8_OK;
 }
 
+/* utf8_scan() of one sequence; *i moves only past a valid one. */
 int32_t
 py_utf8_next(const char *s, size_t n, size_t *i)
 {
@@ -88,6 +93,7 @@ py_utf8_next(const char *s, size_t n, size_t *i)
 	return (int32_t)cp;
 }
 
+/* Every sequence of s decodes. */
 int
 py_utf8_valid(const char *s, size_t n)
 {
@@ -97,15 +103,26 @@ py_utf8_valid(const char *s, size_t n)
 	return py_utf8_error(s, n, &pos, &why) == -1;
 }
 
+/* py_utf8_error_span() without the length. */
 int
 py_utf8_error(const char *s, size_t n, size_t *pos, const char **reason)
 {
+	size_t	 len;
+
+	return py_utf8_error_span(s, n, pos, &len, reason);
+}
+
+/* The first sequence utf8_scan() refuses: where, how long and why. */
+int
+py_utf8_error_span(const char *s, size_t n, size_t *pos, size_t *len,
+    const char **reason)
+{
 	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i, len;
+	size_t			 i;
 	uint32_t		 cp;
 
-	for (i = 0; i < n; i += len) {
-		switch (utf8_scan(u, n, i, &cp, &len)) {
+	for (i = 0; i < n; i += *len) {
+		switch (utf8_scan(u, n, i, &cp, len)) {
 		case U8_OK:
 			continue;
 		case U8_START:
@@ -139,9 +156,9 @@ py_utf8_len(const char *s, size_t n)
 	return count;
 }
 
-/* Append code point cp (at most U+10FFFF, not a surrogate) as UTF-8. */
-static void
-put_utf8(struct buf *out, uint32_t cp)
+/* The one UTF-8 encoder: cp as one to four bytes. */
+int
+py_utf8_put(struct buf *out, uint32_t cp)
 {
 	char	 b[4];
 	size_t	 n;
@@ -165,9 +182,10 @@ put_utf8(struct buf *out, uint32_t cp)
 		b[3] = (char)(0x80 | (cp & 0x3f));
 		n = 4;
 	}
-	buf_add(out, b, n);
+	return buf_add(out, b, n);
 }
 
+/* One U+FFFD for each maximal invalid subpart, as CPython replaces. */
 int
 py_utf8_decode_replace(const char *s, size_t n, struct buf *out)
 {
@@ -185,17 +203,19 @@ py_utf8_decode_replace(const char *s, size_t n, struct buf *out)
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Each byte one code point. */
 int
 py_latin1_to_utf8(const char *s, size_t n, struct buf *out)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		put_utf8(out, (unsigned char)s[i]);
+		py_utf8_put(out, (unsigned char)s[i]);
 	buf_add(out, "", 0);
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Unicode White_Space plus U+001C..U+001F (Py_UNICODE_ISSPACE). */
 int
 py_isspace(uint32_t cp)
 {
@@ -228,6 +248,7 @@ utf8_prev(const char *s, size_t end)
 	return i;
 }
 
+/* Whitespace code points off both ends; invalid UTF-8 stops the walk. */
 void
 py_strip(const char *s, size_t n, size_t *off, size_t *len)
 {
@@ -252,6 +273,33 @@ py_strip(const char *s, size_t n, size_t *off, size_t *len)
 	*len = end - i;
 }
 
+/* Every byte below 0x80. */
+int
+py_isascii(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Python's bytes.isspace(): the six ASCII whitespace bytes. */
+void
+py_bytes_strip(const char *s, size_t n, size_t *off, size_t *len)
+{
+	size_t	 i = 0;
+
+	while (i < n && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+		i++;
+	while (n > i && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+		n--;
+	*off = i;
+	*len = n - i;
+}
+
+/* str.strip() leaves nothing. */
 int
 py_isblank(const char *s, size_t n)
 {
@@ -316,6 +364,7 @@ shortest_digits(double x, char *digits, size_t dsz, int *exp10)
 	return -1;
 }
 
+/* float_repr_style "short": shortest_digits(), then Python's layout. */
 int
 py_float_repr(double d, char *out, size_t outsz)
 {
@@ -379,6 +428,7 @@ py_float_repr(double d, char *out, size_t outsz)
 	return w;
 }
 
+/* Sign kept unless the value is zero, leading zeros dropped. */
 int
 py_int_literal_str(const char *s, size_t n, struct buf *out)
 {
@@ -402,66 +452,94 @@ py_int_literal_str(const char *s, size_t n, struct buf *out)
 	return buf_ok(out) ? 0 : -1;
 }
 
-/*
- * Whitespace as int() sees it: CPython maps non-ASCII str.isspace() code
- * points to ' ', then skips only C isspace() bytes, so U+001C..U+001F
- * (which str.isspace() accepts) make int() fail.
- */
+/* The decimal value of code point cp as int() reads it, or -1. */
 static int
-int_space(uint32_t cp)
+py_decimal(uint32_t cp)
 {
-	if (cp < 0x7f)
-		return cp == ' ' || (cp >= '\t' && cp <= '\r');
-	return py_isspace(cp);
+	size_t	 lo = 0, hi = NELEMS(dec_zeros), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (dec_zeros[mid] <= cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || cp - dec_zeros[lo - 1] > 9)
+		return -1;
+	return (int)(cp - dec_zeros[lo - 1]);
 }
 
+/*
+ * _PyUnicode_TransformDecimalAndSpaceToASCII for one code point: ASCII
+ * (below DEL) as it is, a space ' ', a decimal digit its ASCII digit, -1
+ * for anything else (int() fails).
+ */
+static int
+int_ascii(uint32_t cp)
+{
+	int	 d;
+
+	if (cp < 0x7f)
+		return (int)cp;
+	if (py_isspace(cp))
+		return ' ';
+	if ((d = py_decimal(cp)) >= 0)
+		return '0' + d;
+	return -1;
+}
+
+/*
+ * PyLong_FromUnicodeObject(s, 10): each code point made ASCII, then
+ * PyLong_FromString's whitespace (C isspace only), sign, digits with
+ * single underscores, whitespace.
+ */
 int
 py_int_parse(const char *s, size_t n, int64_t *out)
 {
-	size_t		 i = 0, j, ndigits = 0;
+	enum { LEAD, SIGN, DIGIT, UNDER, TRAIL } st = LEAD;
+	size_t		 i = 0, ndigits = 0;
 	int32_t		 cp;
-	uint64_t	 v = 0, limit;
-	int		 neg = 0, big = 0;
+	uint64_t	 v = 0, limit = INT64_MAX, d;
+	int		 c, neg = 0, big = 0;
 
-	/* Leading whitespace. */
-	for (;;) {
-		j = i;
-		if ((cp = py_utf8_next(s, n, &j)) < 0 ||
-		    !int_space((uint32_t)cp))
-			break;
-		i = j;
-	}
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	/* Digits, single underscores between them. */
-	while (i < n) {
-		if (s[i] == '_') {
-			if (ndigits == 0 || i + 1 >= n || s[i + 1] < '0' ||
-			    s[i + 1] > '9')
-				return -1;
-			i++;
-			continue;
-		}
-		if (s[i] < '0' || s[i] > '9')
-			break;
-		ndigits++;
-		if (!big && (v > (limit - (uint64_t)(s[i] - '0')) / 10))
-			big = 1;
-		else if (!big)
-			v = v * 10 + (uint64_t)(s[i] - '0');
-		i++;
-	}
-	if (ndigits == 0 || ndigits > INT_MAX_STR_DIGITS)
-		return -1;
-	/* Trailing whitespace, then the end. */
 	while (i < n) {
 		if ((cp = py_utf8_next(s, n, &i)) < 0 ||
-		    !int_space((uint32_t)cp))
+		    (c = int_ascii((uint32_t)cp)) < 0)
+			return -1;
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			if (st == LEAD || st == TRAIL)
+				continue;
+			if (st != DIGIT)
+				return -1;
+			st = TRAIL;
+		} else if (c >= '0' && c <= '9') {
+			if (st == TRAIL)
+				return -1;
+			st = DIGIT;
+			ndigits++;
+			d = (uint64_t)(c - '0');
+			if (big || v > (limit - d) / 10)
+				big = 1;
+			else
+				v = v * 10 + d;
+		} else if (c == '_') {
+			if (st != DIGIT)
+				return -1;
+			st = UNDER;
+		} else if ((c == '+' || c == '-') && st == LEAD) {
+			neg = c == '-';
+			limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+			st = SIGN;
+		} else
 			return -1;
 	}
-	if (big)
+	if ((st != DIGIT && st != TRAIL) || ndigits > INT_MAX_STR_DIGITS)
+		return -1;
+	if (big) {
+		*out = neg ? INT64_MIN : INT64_MAX;
 		return 1;
+	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
 }
@@ -495,7 +573,7 @@ put_lower(struct buf *out, uint32_t cp)
 	for (k = 0; k < NELEMS(lower_special); k++)
 		if (lower_special[k].cp == cp) {
 			for (mid = 0; mid < lower_special[k].n; mid++)
-				put_utf8(out, lower_special[k].to[mid]);
+				py_utf8_put(out, lower_special[k].to[mid]);
 			return;
 		}
 	while (lo < hi) {
@@ -511,7 +589,7 @@ put_lower(struct buf *out, uint32_t cp)
 			break;
 		}
 	}
-	put_utf8(out, cp);
+	py_utf8_put(out, cp);
 }
 
 /*
@@ -545,6 +623,7 @@ final_sigma(const char *s, size_t n, size_t i)
 	return 1;
 }
 
+/* Code point by code point, final sigma by its context. */
 int
 py_lower(const char *s, size_t n, struct buf *out)
 {
@@ -557,7 +636,7 @@ py_lower(const char *s, size_t n, struct buf *out)
 		j = i;
 		cp = py_utf8_next(s, n, &j);
 		if (cp == 0x3a3)
-			put_utf8(out, final_sigma(s, n, i) ? 0x3c2 : 0x3c3);
+			py_utf8_put(out, final_sigma(s, n, i) ? 0x3c2 : 0x3c3);
 		else
 			put_lower(out, (uint32_t)cp);
 	}
@@ -566,11 +645,11 @@ py_lower(const char *s, size_t n, struct buf *out)
 }
 
 /*
- * Value of a base64 character after urlsafe_b64decode's translation of
- * '-' and '_' to '+' and '/', or -1 for anything else (skipped).
+ * Value of base64 character c in alphabet alpha, or -1 for a character
+ * a2b_base64 skips.
  */
 static int
-b64_value(unsigned char c)
+b64_value(unsigned char c, enum py_b64 alpha)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -578,9 +657,9 @@ b64_value(unsigned char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+' || c == '-')
+	if (c == '+' || (c == '-' && alpha == PY_B64_URLSAFE))
 		return 62;
-	if (c == '/' || c == '_')
+	if (c == '/' || (c == '_' && alpha == PY_B64_URLSAFE))
 		return 63;
 	return -1;
 }
@@ -591,7 +670,8 @@ b64_value(unsigned char c)
  * returns 0, or -1 where Python raises binascii.Error.
  */
 static int
-b64_decode(const char *s, size_t n, size_t npad, struct buf *out)
+b64_decode(const char *s, size_t n, size_t npad, enum py_b64 alpha,
+    struct buf *out)
 {
 	size_t		 i, total = n + npad;
 	unsigned char	 c, leftchar = 0;
@@ -606,7 +686,7 @@ b64_decode(const char *s, size_t n, size_t npad, struct buf *out)
 				return 0;
 			continue;
 		}
-		if ((v = b64_value(c)) < 0)
+		if ((v = b64_value(c, alpha)) < 0)
 			continue;
 		pads = 0;
 		byte = -1;
@@ -636,23 +716,28 @@ b64_decode(const char *s, size_t n, size_t npad, struct buf *out)
 	return quad_pos == 0 ? 0 : -1;
 }
 
+/* Checked first, so that nothing is appended on error. */
 int
-py_urlsafe_b64decode_padded(const char *s, size_t n, size_t npad, struct buf *out)
+py_a2b_base64(const char *s, size_t n, size_t npad, enum py_b64 alpha,
+    struct buf *out)
 {
-	/* Validate first so that nothing is appended on error. */
-	if (b64_decode(s, n, npad, NULL) == -1)
+	if (b64_decode(s, n, npad, alpha, NULL) == -1)
 		return -1;
-	b64_decode(s, n, npad, out);
+	if (out == NULL)
+		return 0;
+	b64_decode(s, n, npad, alpha, out);
 	buf_add(out, "", 0);
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Django's padding: len(s) % 4 pads, whatever that makes of it. */
 int
 py_urlsafe_b64decode(const char *s, size_t n, struct buf *out)
 {
-	return py_urlsafe_b64decode_padded(s, n, n % 4, out);
+	return py_a2b_base64(s, n, n % 4, PY_B64_URLSAFE, out);
 }
 
+/* Three bytes to four characters, the partial group unpadded. */
 int
 py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out)
 {
@@ -686,6 +771,7 @@ py_urlsafe_b64encode_nopad(const unsigned char *s, size_t n, struct buf *out)
 	return buf_ok(out) ? 0 : -1;
 }
 
+/* Runs of other bytes become one '_' between kept characters. */
 int
 py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz)
 {
@@ -715,6 +801,7 @@ py_normalize_encoding(const char *s, size_t n, char *out, size_t outsz)
 	return 0;
 }
 
+/* 0-9, a-f, A-F. */
 int
 py_hexdigit(int c)
 {
@@ -725,4 +812,141 @@ py_hexdigit(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* ASCII hex digit (ipaddress' _HEX_DIGITS). */
+static int
+is_hex(unsigned char c)
+{
+	return py_hexdigit(c) >= 0;
+}
+
+/* IPv4Address._ip_int_from_string: four octets, each _parse_octet. */
+int
+py_is_ipv4(const char *s, size_t n)
+{
+	size_t	 i = 0, len, parts = 0;
+	int	 v;
+
+	for (;;) {
+		for (len = 0, v = 0; i + len < n && s[i + len] != '.'; len++) {
+			if (s[i + len] < '0' || s[i + len] > '9')
+				return 0;
+			if (len < 3)
+				v = v * 10 + (s[i + len] - '0');
+		}
+		if (len == 0 || len > 3 || (len > 1 && s[i] == '0') || v > 255)
+			return 0;
+		parts++;
+		i += len;
+		if (i == n)
+			break;
+		i++;	/* the '.' */
+	}
+	return parts == 4;
+}
+
+/* _BaseV6._parse_hextet: 1-4 hex digits. */
+static int
+hextet_ok(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || n > 4)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_hex((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* One piece of an IPv6 address between colons. */
+struct hextet {
+	size_t	 off, len;
+	int	 v4;	/* half of an IPv4 suffix: present and valid */
+};
+
+/* IPv6Address(s): _split_scope_id, then _BaseV6._ip_int_from_string. */
+int
+py_is_ipv6(const char *s, size_t n)
+{
+	struct hextet	 p[10];
+	const char	*pct;
+	size_t		 np = 0, i, start, skip = 0, hi, lo;
+
+	/* IPv6Address.__init__ refuses a '/' anywhere, scope included. */
+	if (n == 0 || memchr(s, '/', n) != NULL)
+		return 0;
+	if ((pct = memchr(s, '%', n)) != NULL) {
+		if ((size_t)(pct - s) + 1 == n ||
+		    memchr(pct + 1, '%', n - (size_t)(pct - s) - 1) != NULL)
+			return 0;
+		n = (size_t)(pct - s);
+	}
+	if (n == 0)
+		return 0;
+	/* parts = ip_str.split(':'); more than 9 never do. */
+	for (start = 0, i = 0; i <= n; i++) {
+		if (i < n && s[i] != ':')
+			continue;
+		if (np == 9)
+			return 0;
+		p[np].off = start;
+		p[np].len = i - start;
+		p[np++].v4 = 0;
+		start = i + 1;
+	}
+	if (np < 3)
+		return 0;
+	/* An IPv4 suffix stands for two hextets. */
+	if (p[np - 1].len > 0 && memchr(s + p[np - 1].off, '.', p[np - 1].len) != NULL) {
+		if (!py_is_ipv4(s + p[np - 1].off, p[np - 1].len))
+			return 0;
+		p[np - 1].v4 = 1;
+		p[np].v4 = 1;
+		p[np].off = p[np].len = 0;
+		np++;
+	}
+	if (np > 9)
+		return 0;
+	/* One "::" at most: an empty part not at either end. */
+	for (i = 1; i + 1 < np; i++) {
+		if (p[i].v4 || p[i].len != 0)
+			continue;
+		if (skip != 0)
+			return 0;
+		skip = i;
+	}
+	if (skip != 0) {
+		hi = skip;
+		lo = np - skip - 1;
+		if (!p[0].v4 && p[0].len == 0 && --hi != 0)
+			return 0;	/* leading ':' only as part of "::" */
+		if (!p[np - 1].v4 && p[np - 1].len == 0 && --lo != 0)
+			return 0;	/* trailing ':' only as part of "::" */
+		if (hi + lo >= 8)
+			return 0;	/* "::" must stand for one hextet at least */
+	} else {
+		if (np != 8 || (!p[0].v4 && p[0].len == 0) ||
+		    (!p[np - 1].v4 && p[np - 1].len == 0))
+			return 0;
+		hi = np;
+		lo = 0;
+	}
+	for (i = 0; i < np; i++) {
+		if ((i >= hi && i < np - lo) || p[i].v4)
+			continue;
+		if (!hextet_ok(s + p[i].off, p[i].len))
+			return 0;
+	}
+	return 1;
+}
+
+/* _hashlib.compare_digest: lengths first, then CRYPTO_memcmp. */
+int
+py_compare_digest(const void *a, size_t alen, const void *b, size_t blen)
+{
+	if (alen != blen)
+		return 0;
+	return alen == 0 || CRYPTO_memcmp(a, b, alen) == 0;
 }
