@@ -5,7 +5,7 @@ everything it started, by pid.  Used by `./dev run --server NAME` and by the
 end-to-end tests, so both run exactly the same thing.
 
     frontend.py --server NAME --port PORT --state DIR --libexec DIR --config FILE
-                --share DIR [--setenv NAME=VALUE]... [--procs N]
+                --share DIR [--setenv NAME=VALUE]... [--procs N] [--include FILE]...
 
 NAME is one of
     lighttpd-fastcgi   lighttpd spawns the binaries (mod_fastcgi "bin-path")
@@ -19,7 +19,9 @@ NAME is one of
 directory, which holds the generated configurations, then the source tree).  --setenv passes variables to the
 binaries (e.g. ASAN_OPTIONS).  The binaries find the configuration through
 JWTAUTH_CONFIG, except with apache-cgi, where it sits beside them in cgi-bin/
-unless --setenv JWTAUTH_CONFIG=... says otherwise.
+unless --setenv JWTAUTH_CONFIG=... says otherwise.  --include adds a configuration
+file of the web server's own after the shipped one (./dev bench serves its ceiling
+responder that way).
 
 Prints "ready" once the port answers.  spawn-fcgi processes are supervised the way
 the shipped systemd units do it (Restart=always): one that dies is started again.
@@ -197,7 +199,7 @@ def lighttpd(a, env, conf_name):
         'var.jwtauth_config = "%s"' % a.config,
         'var.jwtauth_procs = %d' % a.procs,
         'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-%s.conf' % conf_name),
-    ]
+    ] + ['include "%s"' % f for f in a.include]
     if conf_name == 'cgi' and env:
         # mod_cgi gives the CGI programs a fresh environment.
         lines.append('setenv.add-environment += (%s)' % ', '.join(
@@ -271,6 +273,7 @@ def apache(a, env, mode):
                   'Define JWTAUTH_LIBEXEC "%s"' % a.libexec, 'Define JWTAUTH_CONFIG "%s"' % a.config,
                   'Define JWTAUTH_RUNDIR "%s"' % os.path.join(a.state, 'spawn'),
                   'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-%s.conf' % mode)]
+    lines += ['Include "%s"' % f for f in a.include]
     os.makedirs(os.path.join(root, 'fcgid'), exist_ok=True)
     if os.getuid() == 0:
         for d in (root, os.path.join(root, 'fcgid')):
@@ -297,9 +300,12 @@ def main():
                     help='where the shipped files are; repeat to search several')
     ap.add_argument('--setenv', action='append', default=[])
     ap.add_argument('--procs', type=int, default=2)
+    ap.add_argument('--include', action='append', default=[],
+                    help="the web server's own configuration, added after the shipped one")
     a = ap.parse_args()
     for k in ('state', 'libexec', 'config'):
         setattr(a, k, os.path.abspath(getattr(a, k)))
+    a.include = [os.path.abspath(f) for f in a.include]
     a.share = [os.path.abspath(d) for d in a.share]
     env = dict(kv.split('=', 1) for kv in a.setenv)
     os.makedirs(a.state, exist_ok=True)
