@@ -120,12 +120,12 @@ dispatch(struct ctx *c)
 	const struct handler	*h;
 	const char		*name = c->req->method;
 	struct form		 f = { 0 };
+	const struct form	*input = &f;
 	struct field_value	 in[EP_MAXFIELDS];
 	const struct field_spec	*specs = NULL;
 	size_t			 nspecs = 0;
 	enum method		 m;
 	enum err		 e;
-	char			 msg[64];
 
 	if (strcmp(name, "OPTIONS") == 0) {
 		render_metadata(c);
@@ -141,12 +141,12 @@ dispatch(struct ctx *c)
 		specs = h->fields;
 		nspecs = h->nfields;
 	} else if (h->nquery > 0) {
-		/* request.query_params: a QueryDict of the query string. */
-		if (form_parse(&f, "application/x-www-form-urlencoded", c->req->query,
-		    strlen(c->req->query), msg, sizeof(msg)) != FORM_OK) {
-			e = errinfo_set(&c->err, ERR_PARSE, "%s", msg);
+		/* request.query_params, parsed in handle(). */
+		if (c->query_rc != FORM_OK) {
+			e = errinfo_set(&c->err, ERR_PARSE, "%s", c->query_msg);
 			goto out;
 		}
+		input = &c->query;
 		specs = h->query;
 		nspecs = h->nquery;
 	}
@@ -155,7 +155,7 @@ dispatch(struct ctx *c)
 		goto out;
 	}
 	if (nspecs > 0) {
-		e = field_validate(specs, nspecs, &f, c, in, &c->err.verr);
+		e = field_validate(specs, nspecs, input, c, in, &c->err.verr);
 		if (e != ERR_OK) {
 			if (e == ERR_INVALID)
 				errinfo_set(&c->err, ERR_INVALID, NULL);
@@ -204,7 +204,10 @@ handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
 			render_not_found_page(&c);
 		goto out;
 	}
-	if ((e = negotiate(ep->kind, req->query, req->accept, &c.indent)) != ERR_OK) {
+	/* request.query_params, for ?format= and the handlers' query fields. */
+	c.query_rc = form_parse(&c.query, "application/x-www-form-urlencoded", req->query,
+	    strlen(req->query), c.query_msg, sizeof(c.query_msg));
+	if ((e = negotiate(ep->kind, &c.query, req->accept, &c.indent)) != ERR_OK) {
 		errinfo_set(&c.err, e, NULL);
 		goto render;
 	}
@@ -226,6 +229,7 @@ render:
 out:
 	for (i = 0; i < EP_MAXPARAMS; i++)
 		free(c.params[i]);
+	form_free(&c.query);
 	explicit_bzero(&c.user, sizeof(c.user));
 	buf_free(&loc);
 }

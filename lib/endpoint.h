@@ -18,6 +18,7 @@
 #include "db.h"
 #include "err.h"
 #include "field.h"
+#include "form.h"
 #include "http.h"
 #include "jout.h"
 
@@ -101,6 +102,9 @@ struct ctx {
 	struct field_value	*in;		/* validated fields of the handler's table */
 	char			*params[EP_MAXPARAMS];	/* decoded path parameters */
 	int			 status;	/* success status the handler chose */
+	struct form		 query;		/* request.query_params: the query string, parsed once */
+	enum form_rc		 query_rc;	/* FORM_OK, or why it did not parse (query then empty) */
+	char			 query_msg[64];	/* the parser's text when it did not */
 	struct jout		 out;		/* success body; write one JSON value */
 	struct errinfo		 err;		/* detail for the error being returned */
 };

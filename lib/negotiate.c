@@ -24,25 +24,18 @@ static const struct renderer jwt_renderers[] = {	/* DRF's defaults */
 };
 
 enum err
-negotiate(enum ep_kind kind, const char *query, const char *accept, int *indent)
+negotiate(enum ep_kind kind, const struct form *query, const char *accept, int *indent)
 {
 	const struct renderer	*r = kind == EP_SEED ? seed_renderers : jwt_renderers;
 	size_t			 nr = kind == EP_SEED ? nitems(seed_renderers) :
 				    nitems(jwt_renderers), n = 0, i;
 	const char		*types[nitems(jwt_renderers)];
-	struct form		 q = { 0 };
-	struct val		 fmt = { 0 };
-	char			 msg[64];
+	struct val		 fmt = form_get(query, "format");
 
 	*indent = 0;
-	if (query[0] != '\0' &&
-	    form_parse(&q, "application/x-www-form-urlencoded", query, strlen(query),
-	    msg, sizeof(msg)) == FORM_OK)
-		fmt = form_get(&q, "format");
 	for (i = 0; i < nr; i++)
 		if (fmt.kind != V_STR || fmt.len == 0 || strcmp(fmt.s, r[i].format) == 0)
 			types[n++] = r[i].type;
-	form_free(&q);
 	if (n == 0)
 		return ERR_NOT_FOUND;
 	if (mime_negotiate(accept, types, n, indent) < 0) {

@@ -94,7 +94,8 @@ int
 main(void)
 {
 	struct buf	 b = BUF_INIT;
-	char		*params[2], *path;
+	struct form	 q;
+	char		*params[2], *path, msg[64];
 	size_t		 i;
 	int		 rc, indent;
 	enum err	 e;
@@ -123,7 +124,11 @@ main(void)
 		free(path);
 	}
 	for (i = 0; i < sizeof(negs) / sizeof(negs[0]); i++) {
-		e = negotiate(negs[i].kind, negs[i].query, negs[i].accept, &indent);
+		memset(&q, 0, sizeof(q));
+		(void)form_parse(&q, "application/x-www-form-urlencoded", negs[i].query,
+		    strlen(negs[i].query), msg, sizeof(msg));
+		e = negotiate(negs[i].kind, &q, negs[i].accept, &indent);
+		form_free(&q);
 		is_int(e, negs[i].e, "negotiate %s ?%s Accept %s", negs[i].kind == EP_SEED ? "seed" :
 		    "simplejwt", negs[i].query, negs[i].accept ? negs[i].accept : "(none)");
 		if (e == ERR_OK)
