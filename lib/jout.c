@@ -20,6 +20,20 @@ jout_init(struct jout *j, struct buf *b, enum jout_style style, int indent)
 	j->indent = style == JOUT_DRF ? indent : 0;
 }
 
+/* Separators "," and ":" (else ", " and ": "). */
+static int
+compact(const struct jout *j)
+{
+	return j->style != JOUT_PYTHON;
+}
+
+/* ensure_ascii: every non-ASCII character (and DEL) as \uXXXX. */
+static int
+ascii_only(const struct jout *j)
+{
+	return j->style != JOUT_DRF;
+}
+
 /* Newline and indentation before an item or a closing bracket (indent mode). */
 static void
 newline(struct jout *j, int depth)
@@ -42,7 +56,7 @@ before_item(struct jout *j)
 	if (j->depth == 0)
 		return;
 	if (j->count[j->depth - 1]++ > 0)
-		buf_puts(j->b, j->style == JOUT_PYTHON ? ", " : ",");
+		buf_puts(j->b, compact(j) ? "," : ", ");
 	if (j->indent)
 		newline(j, j->depth);
 }
@@ -109,7 +123,7 @@ put_string(struct jout *j, const char *s, size_t n)
 		}
 		if (c < 0x80) {
 			/* ensure_ascii also escapes DEL: its pattern is [^\ -~]. */
-			if (c == 0x7f && j->style == JOUT_PYTHON)
+			if (c == 0x7f && ascii_only(j))
 				put_u(j, c);
 			else
 				buf_putc(j->b, c);
@@ -126,7 +140,7 @@ put_string(struct jout *j, const char *s, size_t n)
 				continue;
 			}
 		}
-		if (j->style == JOUT_PYTHON) {
+		if (ascii_only(j)) {
 			if (cp >= 0x10000) {
 				uint32_t v = (uint32_t)cp - 0x10000;
 
@@ -148,7 +162,7 @@ jout_key(struct jout *j, const char *key)
 {
 	before_item(j);
 	put_string(j, key, strlen(key));
-	buf_puts(j->b, j->style == JOUT_PYTHON || j->indent ? ": " : ":");
+	buf_puts(j->b, !compact(j) || j->indent ? ": " : ":");
 	j->after_key = 1;
 }
 
@@ -184,6 +198,13 @@ jout_null(struct jout *j)
 {
 	before_item(j);
 	buf_puts(j->b, "null");
+}
+
+void
+jout_number(struct jout *j, const char *text)
+{
+	before_item(j);
+	buf_puts(j->b, text);
 }
 
 void

@@ -17,6 +17,7 @@
 enum jout_style {
 	JOUT_PYTHON,	/* json.dumps(data): ", " ": ", ensure_ascii=True */
 	JOUT_DRF,	/* DRF JSONRenderer: compact, ensure_ascii=False, indent optional */
+	JOUT_PYJWT,	/* PyJWT's json.dumps(separators=(",", ":")): compact, ensure_ascii=True */
 };
 
 #define JOUT_MAXDEPTH	16
@@ -42,6 +43,8 @@ void	 jout_cstr(struct jout *j, const char *s);
 void	 jout_int(struct jout *j, long long v);
 void	 jout_bool(struct jout *j, int v);
 void	 jout_null(struct jout *j);
+/* A number already written as JSON (py_float_repr's text, a big integer). */
+void	 jout_number(struct jout *j, const char *text);
 /* Shorthand: key and string value. */
 void	 jout_kv(struct jout *j, const char *key, const char *value);
 

@@ -1,8 +1,9 @@
 /*
  * token.c - JWTs as simplejwt 5.2.2 makes and checks them (see token.h).
  *
- * Tokens are signed with libjwt 1.10 and verified here (jws_verify says
- * why not with libjwt): the signature as PyJWT 2.6 checks it with the
+ * Tokens are signed and verified here, without libjwt (jws_verify says
+ * why): signed as PyJWT 2.6 encodes simplejwt's claims; checked: the
+ * signature as PyJWT 2.6 checks it with the
  * algorithm pinned to HS256, then PyJWT's claim checks (iat, nbf, exp) and
  * simplejwt's (exp present, jti present, token_type present and right
  * except for the verify view's UntypedToken).
@@ -16,10 +17,9 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <jwt.h>
-
 #include "buf.h"
 #include "hmac.h"
+#include "jout.h"
 #include "log.h"
 #include "pycompat.h"
 #include "token.h"
@@ -109,7 +109,7 @@ member_is(json_object *obj, const char *key, const char *want)
  * The payload of raw if it is a JWS that PyJWT 2.6's jwt.decode(raw, key,
  * algorithms=["HS256"]) accepts, else NULL.
  *
- * Why not libjwt's jwt_decode(): libjwt 1.10 refuses any JOSE "typ" but
+ * Why not libjwt 1.10's jwt_decode(): it refuses any JOSE "typ" but
  * "JWT" inside that call, and PyJWT accepts any "typ", none, and extra
  * members such as "kid".  So the JWS is checked here, as PyJWT's
  * api_jws._load and _verify_signature do it: the last '.' ends the signing
@@ -117,8 +117,9 @@ member_is(json_object *obj, const char *key, const char *want)
  * more dots); each segment is base64url-decoded leniently; the header is a
  * JSON object whose "alg" is exactly "HS256" (pinned: no "none", no other
  * HS*) and whose "b64" is not false; the signature is HMAC-SHA256 of the
- * exact received signing input, compared in constant time.  libjwt is kept
- * for signing only.
+ * exact received signing input, compared in constant time.  (libjwt also
+ * sorts the payload's keys when it signs, where PyJWT keeps simplejwt's
+ * order; issue() signs here too.)
  */
 static json_object *
 jws_verify(const struct cfg *c, const char *raw, size_t n)
@@ -318,38 +319,130 @@ new_jti(char out[33])
 	return 0;
 }
 
+/* PyJWT 2.6's header for HS256, {"alg":"HS256","typ":"JWT"}, base64url-encoded. */
+#define JWS_HEADER_B64	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+
 /*
- * A new token: token_type, exp = now + lifetime, iat = now, a fresh jti,
- * then extra (a JSON object text, may be NULL) merged over it.
+ * A claim's value as PyJWT's json.dumps writes what json.loads read: ints
+ * as they were, floats by repr(), strings and containers in their order.
+ * -1 past JOUT_MAXDEPTH (a token of ours never nests).
+ */
+static int
+put_value(struct jout *j, json_object *v, int depth)
+{
+	char	 num[64];
+	size_t	 i, n;
+
+	if (depth >= JOUT_MAXDEPTH)
+		return -1;
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		jout_null(j);
+		return 0;
+	case json_type_boolean:
+		jout_bool(j, json_object_get_boolean(v));
+		return 0;
+	case json_type_int:
+		if (json_object_get_int64(v) == INT64_MAX)
+			(void)snprintf(num, sizeof(num), "%llu",
+			    (unsigned long long)json_object_get_uint64(v));
+		else
+			(void)snprintf(num, sizeof(num), "%lld",
+			    (long long)json_object_get_int64(v));
+		jout_number(j, num);
+		return 0;
+	case json_type_double:
+		if (py_float_repr(json_object_get_double(v), num, sizeof(num)) == -1)
+			return -1;
+		jout_number(j, num);
+		return 0;
+	case json_type_string:
+		jout_str(j, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+		return 0;
+	case json_type_array:
+		jout_arr_open(j);
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (put_value(j, json_object_array_get_idx(v, i), depth + 1) == -1)
+				return -1;
+		jout_arr_close(j);
+		return 0;
+	case json_type_object:
+		jout_obj_open(j);
+		json_object_object_foreach(v, key, val) {
+			jout_key(j, key);
+			if (put_value(j, val, depth + 1) == -1)
+				return -1;
+		}
+		jout_obj_close(j);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * A new token, as simplejwt's Token() and PyJWT's encode() make it: the
+ * claims token_type, exp = now + lifetime, iat = now, a fresh jti, in that
+ * order; then user_id (with_user) or the claims of refresh but token_type,
+ * exp and jti (an existing key keeps its place, as in a Python dict).  The
+ * payload is compact ASCII JSON; the signature HMAC-SHA256 over
+ * header.payload, both base64url without padding.
  */
 static char *
 issue(const struct cfg *c, const char *type, long lifetime, time_t now,
-    int64_t user_id, int with_user, const char *extra)
+    int64_t user_id, int with_user, const struct tok *refresh)
 {
-	jwt_t	*jwt = NULL;
-	char	 jti[33], *out = NULL;
+	struct buf	 payload = BUF_INIT, out = BUF_INIT;
+	struct jout	 j;
+	unsigned char	 mac[HMAC_SHA256_LEN];
+	char		 jti[33];
+	json_object	*iat;
 
 	if (new_jti(jti) == -1)
 		return NULL;
-	if (jwt_new(&jwt) != 0)
-		return NULL;
-	if (jwt_set_alg(jwt, JWT_ALG_HS256, (const unsigned char *)c->secret_key,
-	    (int)c->secret_len) != 0 ||
-	    jwt_add_grant(jwt, "token_type", type) != 0 ||
-	    jwt_add_grant_int(jwt, "exp", (long)(now + lifetime)) != 0 ||
-	    jwt_add_grant_int(jwt, "iat", (long)now) != 0 ||
-	    jwt_add_grant(jwt, "jti", jti) != 0)
-		goto out;
-	if (with_user && jwt_add_grant_int(jwt, "user_id", (long)user_id) != 0)
-		goto out;
-	if (extra != NULL && jwt_add_grants_json(jwt, extra) != 0)
-		goto out;
-	out = jwt_encode_str(jwt);
-out:
-	if (out == NULL)
-		log_err("libjwt could not build a %s token", type);
-	jwt_free(jwt);
-	return out;
+	jout_init(&j, &payload, JOUT_PYJWT, 0);
+	jout_obj_open(&j);
+	jout_kv(&j, "token_type", type);
+	jout_key(&j, "exp");
+	jout_int(&j, (long long)now + lifetime);
+	jout_key(&j, "iat");
+	if (refresh != NULL && json_object_object_get_ex(refresh->payload, "iat", &iat)) {
+		if (put_value(&j, iat, 1) == -1)
+			goto fail;
+	} else
+		jout_int(&j, (long long)now);
+	jout_kv(&j, "jti", jti);
+	if (with_user) {
+		jout_key(&j, "user_id");
+		jout_int(&j, (long long)user_id);
+	}
+	if (refresh != NULL) {
+		json_object_object_foreach(refresh->payload, key, val) {
+			if (strcmp(key, "token_type") == 0 || strcmp(key, "exp") == 0 ||
+			    strcmp(key, "jti") == 0 || strcmp(key, "iat") == 0)
+				continue;
+			jout_key(&j, key);
+			if (put_value(&j, val, 1) == -1)
+				goto fail;
+		}
+	}
+	jout_obj_close(&j);
+
+	buf_puts(&out, JWS_HEADER_B64 ".");
+	py_urlsafe_b64encode_nopad((const unsigned char *)payload.p, payload.len, &out);
+	hmac_sha256(c->secret_key, c->secret_len, out.p, out.len, mac);
+	buf_putc(&out, '.');
+	py_urlsafe_b64encode_nopad(mac, sizeof(mac), &out);
+	explicit_bzero(mac, sizeof(mac));
+	if (!buf_ok(&payload) || !buf_ok(&out))
+		goto fail;
+	buf_free(&payload);
+	return out.p;
+fail:
+	log_err("could not build a %s token", type);
+	buf_free(&payload);
+	buf_wipe(&out);
+	return NULL;
 }
 
 int
@@ -371,28 +464,8 @@ int
 tok_access_from_refresh(const struct cfg *c, const struct tok *refresh, time_t now,
     char **access)
 {
-	json_object	*copy = NULL;
-	const char	*extra;
-	int		 rc = -1;
-
-	*access = NULL;
-	if ((copy = json_object_new_object()) == NULL)
-		return -1;
-	json_object_object_foreach(refresh->payload, key, val) {
-		if (strcmp(key, "token_type") == 0 || strcmp(key, "exp") == 0 ||
-		    strcmp(key, "jti") == 0)
-			continue;
-		if (json_object_object_add(copy, key, json_object_get(val)) != 0)
-			goto out;
-	}
-	if ((extra = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN)) == NULL)
-		goto out;
-	if ((*access = issue(c, "access", c->access_lifetime, now, 0, 0, extra)) == NULL)
-		goto out;
-	rc = 0;
-out:
-	json_object_put(copy);
-	return rc;
+	*access = issue(c, "access", c->access_lifetime, now, 0, 0, refresh);
+	return *access != NULL ? 0 : -1;
 }
 
 void

@@ -1,10 +1,10 @@
 /*
- * token.h - simplejwt 5.2.2's tokens with libjwt 1.10: HS256 only, claims
- * token_type, exp, iat, jti (32 hex, a UUID4) and user_id, lifetimes from
- * the configuration.  libjwt 1.10 signs; tok_decode() verifies without it
- * (libjwt checks no claims, accepts any HS* algorithm and refuses any JOSE
- * "typ" but "JWT"): the signature with HS256 pinned, then every claim in
- * the order PyJWT 2.6 and simplejwt check them, with simplejwt's message.
+ * token.h - simplejwt 5.2.2's tokens as PyJWT 2.6 encodes them: HS256
+ * only, claims token_type, exp, iat, jti (32 hex, a UUID4) and user_id in
+ * that order, lifetimes from the configuration.  No JWT library: signing
+ * is base64url and HMAC-SHA256 (hmac.c); tok_decode() checks the signature
+ * with HS256 pinned, then every claim in the order PyJWT 2.6 and simplejwt
+ * check them, with simplejwt's message.
  */
 #ifndef JWTAUTH_TOKEN_H
 #define JWTAUTH_TOKEN_H

@@ -178,6 +178,39 @@ def cases():
     yield "refresh token", raw(H, claims(token_type="refresh", exp=EXP + 86400))
 
 
+class User:
+    """What RefreshToken.for_user reads of a user."""
+    def __init__(self, pk):
+        self.id = pk
+
+
+# Refresh tokens with claims of their own: what RefreshToken(raw).access_token keeps of them.
+ISSUE_REFRESH = [
+    ("plain", claims(token_type="refresh", exp=EXP + 86400, jti="f" * 32)),
+    ("extra claims after user_id", dict(claims(token_type="refresh", jti="e" * 32),
+                                        scope="a b", n=1.5, big=2 ** 63, neg=-0.0,
+                                        nested={"k": [1, None, True, "\u00e9\U0001f600\x7f"]})),
+    ("user_id before iat", {"token_type": "refresh", "user_id": 42, "exp": EXP, "jti": "d" * 32,
+                            "iat": int(NOW) - 5}),
+]
+
+
+def issued():
+    """(name, refresh token or None, payload JSON of each token simplejwt makes, jti JTI)."""
+    sjt.uuid4 = lambda: __import__("uuid").UUID(JTI)
+    r = sjt.RefreshToken.for_user(User(42))
+    yield "for_user: refresh", None, jwt_payload(str(r))
+    yield "for_user: access", None, jwt_payload(str(r.access_token))
+    for name, c in ISSUE_REFRESH:
+        tok = raw({"alg": "HS256", "typ": "JWT"}, c)
+        yield name, tok, jwt_payload(str(sjt.RefreshToken(tok).access_token))
+
+
+def jwt_payload(tok):
+    seg = tok.split(".")[1]
+    return base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4))
+
+
 def verdict(cls, token):
     try:
         cls(token)
@@ -201,6 +234,15 @@ def main():
         out.append("\t{ %s,\n\t    %s,\n\t    { %s } },\n" % (
             cstr_wrapped(name.encode()), cstr_wrapped(token.encode()),
             ", ".join(cstr_wrapped(x.encode()) if x is not None else "NULL" for x in v)))
+    out.append("};\n\n")
+    out.append("#define GEN_JTI\t%s\n\n"
+               "/* What simplejwt issues at NOW (jti fixed to GEN_JTI): for_user(User(42)),\n"
+               " * then RefreshToken(refresh).access_token. */\n"
+               "static const struct issued issued[] = {\n" % cstr_wrapped(JTI.encode()))
+    for name, tok, payload in issued():
+        out.append("\t{ %s,\n\t    %s,\n\t    %s },\n" % (
+            cstr_wrapped(name.encode()), cstr_wrapped(tok.encode()) if tok else "NULL",
+            cstr_wrapped(payload)))
     out.append("};\n")
     rewrite_generated(sys.argv[1], BEGIN, out)
 
