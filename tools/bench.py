@@ -2,10 +2,12 @@
 """jwtauth's benchmark (./dev bench starts the servers and runs this).  Standard
 library only; the load comes from wrk (tools/bench.lua).
 
-    bench.py ceiling-conf --server NAME --binary PATH --rundir DIR --procs N
+    bench.py ceiling-conf --server NAME --binary PATH --db-binary PATH --db-config FILE
+                          --rundir DIR --procs N
         print the web server configuration that serves tools/ceiling at
-        /bench-ceiling/ the way front end NAME serves the endpoints (for
-        frontend.py --include)
+        /bench-ceiling/ and tools/ceiling-db at /bench-ceiling-db/ (with the
+        [db] settings of FILE, a jwtauth.conf) the way front end NAME serves
+        the endpoints (for frontend.py --include)
 
     bench.py run --mode NAME=URL [--mode NAME=URL] [--root-pid PID]
                  --db-cmd CMD --mail-dir DIR [--procs N] --out DIR
@@ -32,6 +34,7 @@ BENCH_SECONDS per endpoint.  Counts come from the environment:
     BENCH_MAX_SECONDS  120  no single wrk run lasts longer
 """
 import argparse
+import base64
 import email
 import email.policy
 import http.client
@@ -54,6 +57,7 @@ from frontend import descendants  # noqa: E402
 LUA = os.path.join(HERE, 'bench.lua')
 SQL_H = os.path.join(HERE, '..', 'lib', 'sql.h')
 CEILING_URL = '/bench-ceiling/'
+CEILING_DB_URL = '/bench-ceiling-db/'
 DOMAIN = 'bench.example.com'          # every user the bench makes; deleted at the end
 PASSWORD = 'bench-pass-1'
 JSON_HDR = {'Content-Type': 'application/json'}
@@ -86,33 +90,60 @@ def progress(msg):
 
 
 # ---------------------------------------------------------------- the ceiling's configuration
-def ceiling_conf(server, binary, rundir, procs):
-    """The web server block serving BINARY at /bench-ceiling/ as SERVER serves the endpoints."""
+def db_env(config):
+    """CEILING_DB_* for tools/ceiling-db from the [db] section of a jwtauth.conf."""
+    env, section = {}, None
+    with open(config) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith('['):
+                section = line.strip('[]')
+            elif section == 'db' and '=' in line:
+                k, v = (x.strip() for x in line.split('=', 1))
+                if k in ('socket', 'name', 'user', 'password'):
+                    env['CEILING_DB_' + k.upper()] = v
+    return env
+
+
+def ceiling_conf(server, binary, db_binary, env, rundir, procs):
+    """The web server blocks serving BINARY at /bench-ceiling/ and DB_BINARY (with the
+    environment ENV) at /bench-ceiling-db/, as SERVER serves the endpoints."""
     kind, mode = server.split('-', 1)
-    head = '# Written by tools/bench.py: tools/ceiling at %s, as %s serves the endpoints.\n' % (
-        CEILING_URL, server)
-    d = os.path.dirname(binary)
-    if kind == 'lighttpd' and mode == 'cgi':
-        return head + ('$HTTP["url"] =~ "^/bench-ceiling/?$" {\n'
-                       '    alias.url = ( "/bench-ceiling" => "%s" )\n'
-                       '    cgi.assign = ( "" => "" )\n}\n' % binary)
-    if kind == 'lighttpd':
-        os.makedirs(rundir, mode=0o700, exist_ok=True)
-        return head + ('$HTTP["url"] =~ "^/bench-ceiling/?$" {\n'
-                       '    fastcgi.server = ( "" => ( "ceiling" => (\n'
-                       '        "socket" => "%s/ceiling.sock",\n'
-                       '        "bin-path" => "%s",\n'
-                       '        "max-procs" => %d,\n'
-                       '        "check-local" => "disable",\n'
-                       '    )))\n}\n' % (rundir, binary, procs))
-    if mode == 'cgi':
-        return head + ('ScriptAliasMatch "^/bench-ceiling/?$" "%s"\n'
-                       '<Directory "%s">\n    Require all granted\n</Directory>\n' % (binary, d))
-    if mode == 'fcgid':
-        return head + ('AliasMatch "^/bench-ceiling/?$" "%s"\n'
-                       '<Directory "%s">\n    SetHandler fcgid-script\n    Options +ExecCGI\n'
-                       '    Require all granted\n</Directory>\n' % (binary, d))
-    return head + '# (none: %s needs a spawn-fcgi socket per backend)\n' % server
+    out = ['# Written by tools/bench.py: tools/ceiling at %s and tools/ceiling-db at %s, '
+           'as %s serves the endpoints.\n' % (CEILING_URL, CEILING_DB_URL, server)]
+    for url, prog in ((CEILING_URL, binary), (CEILING_DB_URL, db_binary)):
+        name, d = url.strip('/'), os.path.dirname(prog)
+        if kind == 'lighttpd':
+            setenv = ('    setenv.add-environment = ( %s )\n' % ', '.join(
+                '"%s" => "%s"' % kv for kv in sorted(env.items()))) if prog == db_binary else ''
+            if mode == 'cgi':
+                out.append('$HTTP["url"] =~ "^/%s/?$" {\n'
+                           '    alias.url = ( "/%s" => "%s" )\n'
+                           '    cgi.assign = ( "" => "" )\n%s}\n' % (name, name, prog, setenv))
+            else:
+                os.makedirs(rundir, mode=0o700, exist_ok=True)
+                out.append('$HTTP["url"] =~ "^/%s/?$" {\n'
+                           '    fastcgi.server = ( "" => ( "%s" => (\n'
+                           '        "socket" => "%s/%s.sock",\n'
+                           '        "bin-path" => "%s",\n'
+                           '        "max-procs" => %d,\n'
+                           '        "check-local" => "disable",\n'
+                           '    )))\n%s}\n' % (name, name, rundir, name, prog, procs, setenv))
+        elif mode in ('cgi', 'fcgid'):
+            setenv = ''.join('    SetEnv %s "%s"\n' % kv for kv in sorted(env.items()))
+            if mode == 'cgi':
+                out.append('ScriptAliasMatch "^/%s/?$" "%s"\n' % (name, prog))
+            else:
+                out.append('AliasMatch "^/%s/?$" "%s"\n' % (name, prog))
+            if prog == db_binary:
+                out.append('<Files "%s">\n%s</Files>\n' % (os.path.basename(prog), setenv))
+        else:
+            return out[0] + '# (none: %s needs a spawn-fcgi socket per backend)\n' % server
+    if kind == 'apache':
+        out.append('<Directory "%s">\n%s    Require all granted\n</Directory>\n' % (
+            os.path.dirname(binary),
+            '    SetHandler fcgid-script\n    Options +ExecCGI\n' if mode == 'fcgid' else ''))
+    return ''.join(out)
 
 
 # ---------------------------------------------------------------- HTTP, SQL, mail
@@ -281,14 +312,17 @@ class Service:
         self.users = {}
 
     def register(self, who):
-        """A user made through the API: {'email', 'refresh', 'access'}."""
+        """A user made through the API: {'email', 'id', 'refresh', 'access'}."""
         mail = '%s.%s@%s' % (who, self.tag, DOMAIN)
         st, data = self.http('POST', '/api/user/register/', json.dumps(
             {'email': mail, 'name': 'Bench ' + who, 'password': PASSWORD, 'password2': PASSWORD,
              'tc': True}), JSON_HDR)
         if st != 201:
             raise RuntimeError('%s: registration failed: %d %s' % (self.name, st, data[:300]))
-        self.users[who] = dict(json.loads(data), email=mail)
+        pair = json.loads(data)
+        seg = pair['access'].split('.')[1]
+        uid = json.loads(base64.urlsafe_b64decode(seg + '=' * (-len(seg) % 4)))['user_id']
+        self.users[who] = dict(pair, email=mail, id=uid)
         return self.users[who]
 
     def fresh_access(self, who):
@@ -370,7 +404,7 @@ class Runner:
         """Measure one endpoint (or the ceiling) through base; a result row."""
         a = self.a
         if ceiling:
-            spec = Spec('GET', [CEILING_URL], 200)
+            spec = Spec('GET', [ceiling], 200)
         elif key == 'reset-password':
             spec = None
         else:
@@ -412,8 +446,10 @@ class Runner:
     def mode(self, svc, label, base, sequential):
         """Every endpoint (and the ceiling, when served) through one front end."""
         rows = {}
-        if label != 'original' and Client(base)('GET', CEILING_URL)[0] == 200:
-            rows['ceiling'] = self.endpoint(svc, base, 'ceiling', False, sequential, label, True)
+        db_url = '%s?id=%d' % (CEILING_DB_URL, svc.users['main']['id'])
+        for key, url in (('ceiling', CEILING_URL), ('ceiling-db', db_url)):
+            if label != 'original' and Client(base)('GET', url)[0] == 200:
+                rows[key] = self.endpoint(svc, base, key, False, sequential, label, url)
         for key, _, hashes in ENDPOINTS:
             rows[key] = self.endpoint(svc, base, key, hashes, sequential, label)
         return rows
@@ -587,7 +623,8 @@ def scale(runner, a):
 def fmt_rows(rows, ceiling, original=None):
     lines = ['%-36s %9s %9s %9s %7s %9s %10s' % ('endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors',
                                                  '/ceiling', '/original')]
-    labels = dict([('ceiling', 'ceiling (tools/ceiling.c, constant)')] +
+    labels = dict([('ceiling', 'ceiling (tools/ceiling.c, constant)'),
+                   ('ceiling-db', 'ceiling + SELECT by id (ceiling-db.c)')] +
                   [(k, label) for k, label, _ in ENDPOINTS])
     for key, r in rows.items():
         if 'error' in r or not r['requests']:
@@ -650,13 +687,20 @@ def render(rep):
     L.append('== summary')
     for name, m in rep['modes'].items():
         p, c = m['rows'].get('profile', {}), m['rows'].get('ceiling', {})
+        cdb = m['rows'].get('ceiling-db', {})
         if m['sequential'] and p.get('p50_ms') is not None:
             L.append('%s profile: p50 %.2f ms, p99 %.2f ms (issue 9: p50 < 3, p99 < 6); '
-                     'ceiling p50 %s ms' % (name, p['p50_ms'], p['p99_ms'],
-                                            '%.2f' % c['p50_ms'] if c.get('p50_ms') else '-'))
+                     'ceiling p50 %s ms, ceiling + SELECT p50 %s ms' % (
+                         name, p['p50_ms'], p['p99_ms'],
+                         '%.2f' % c['p50_ms'] if c.get('p50_ms') else '-',
+                         '%.2f' % cdb['p50_ms'] if cdb.get('p50_ms') else '-'))
         elif p.get('rps') and c.get('rps'):
             L.append('%s profile/ceiling: %.2f (%.0f / %.0f req/s; issue 9: >= 0.70)' % (
                 name, p['rps'] / c['rps'], p['rps'], c['rps']))
+            if cdb.get('rps'):
+                L.append('%s ceiling + SELECT/ceiling: %.2f (the most an endpoint that reads '
+                         'its user per request can reach); profile/(ceiling + SELECT): %.2f' % (
+                             name, cdb['rps'] / c['rps'], p['rps'] / cdb['rps']))
         o = (orig or {}).get('profile', {})
         if not m['sequential'] and p.get('rps') and o.get('rps'):
             L.append('%s profile jwtauth/original: %.1fx (%.0f / %.0f req/s)' % (
@@ -710,6 +754,8 @@ def main():
     c = sub.add_parser('ceiling-conf')
     c.add_argument('--server', required=True)
     c.add_argument('--binary', required=True)
+    c.add_argument('--db-binary', required=True)
+    c.add_argument('--db-config', required=True, help='a jwtauth.conf: its [db] section')
     c.add_argument('--rundir', required=True)
     c.add_argument('--procs', type=int, default=2)
     r = sub.add_parser('run')
@@ -727,7 +773,9 @@ def main():
     r.add_argument('--scale-db-cmd')
     a = ap.parse_args()
     if a.cmd == 'ceiling-conf':
-        sys.stdout.write(ceiling_conf(a.server, os.path.abspath(a.binary), os.path.abspath(a.rundir),
+        sys.stdout.write(ceiling_conf(a.server, os.path.abspath(a.binary),
+                                      os.path.abspath(a.db_binary), db_env(a.db_config),
+                                      os.path.abspath(a.rundir),
                                       a.procs))
         return 0
     # SIGTERM (./dev stopping) unwinds like an exception: no wrk is left behind.
