@@ -19,10 +19,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <idn2.h>
-
 #include "buf.h"
 #include "email.h"
+#include "idn.h"
 #include "pycompat.h"
 
 #define EMAIL_MAX_CHARS	 320	/* EmailValidator: len(value) > 320 */
@@ -431,7 +430,7 @@ idna_label(const char *s, size_t n, struct buf *out)
 	ace = nsig >= 4 && sig[0] == 'x' && sig[1] == 'n' && sig[2] == '-' &&
 	    sig[3] == '-';
 
-	if (idn2_to_ascii_8z(tmp, &r, IDNA_FLAGS) != IDN2_OK)
+	if (idn2l_to_ascii(tmp, &r, IDNA_FLAGS) != IDN2_OK)
 		goto out;
 	rlen = strlen(r);
 	if (rlen >= 4 && memcmp(r, "xn--", 4) == 0) {
@@ -447,7 +446,7 @@ idna_label(const char *s, size_t n, struct buf *out)
 		goto out;
 	ret = buf_add(out, r, rlen);
 out:
-	idn2_free(r);
+	idn2l_free(r);
 	return ret;
 }
 

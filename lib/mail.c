@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <idn2.h>
 #include <openssl/rand.h>
 
 #include "email.h"
+#include "idn.h"
 #include "log.h"
 #include "mail.h"
 
@@ -57,10 +57,10 @@ wire_address(const char *addr, struct buf *out)
 			goto idn;
 	return buf_puts(out, at + 1);
 idn:
-	if (idn2_to_ascii_8z(at + 1, &ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK)
+	if (idn2l_to_ascii(at + 1, &ace, IDN2_NFC_INPUT | IDN2_TRANSITIONAL) != IDN2_OK)
 		return -1;
 	rc = buf_puts(out, ace);
-	idn2_free(ace);
+	idn2l_free(ace);
 	return rc;
 }
 

@@ -129,6 +129,15 @@ def t_register_emails_and_limits(s, t):
               'a@example..com', 'a@-example.com', 'a@@example.com', 'a@example.com.'):
         r = s.request('POST', P_REGISTER, json_body=reg_body(e))
         check(t, r, 400, errors(email=['Enter a valid email address.']), 'email %r' % e)
+    # A non-ASCII domain is checked through libidn2, which the binary loads on first use.
+    local = 'idn.%d' % next(seq)
+    r = s.request('POST', P_REGISTER, json_body=reg_body(local + '@B\u00dcCHER.example'))
+    t.eq(r.status, 201, 'email with an internationalised domain: 201')
+    r = s.request('POST', P_LOGIN, json_body={'email': local + '@b\u00fccher.example', 'password': 'Secret-pass-1'})
+    t.eq(r.status, 200, 'its domain was stored lower-cased: login with it')
+    for e in ('a@b\u00fccher..example', 'a@xn--b\u00fccher.example'):
+        r = s.request('POST', P_REGISTER, json_body=reg_body(e))
+        check(t, r, 400, errors(email=['Enter a valid email address.']), 'email %r' % e)
     tail = '.%d@example.com' % next(seq)
     for n, want in ((255, 201), (256, 400), (330, 400)):
         email = 'a' * (n - len(tail)) + tail
