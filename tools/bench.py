@@ -20,7 +20,7 @@ library only; the load comes from wrk (tools/bench.lua).
         1,000,000 users plus EXPLAIN of lib/sql.h; print the tables and
         write them to DIR/bench.txt and DIR/bench.json (and dated copies).
 
-A front end whose name ends in "-cgi" starts a process per request: it is
+A front end whose name has "-cgi" in it starts a process per request: it is
 measured one request at a time (wrk -t1 -c1, a fixed count), the others and the
 original with BENCH_THREADS threads and BENCH_CONNECTIONS connections for
 BENCH_SECONDS per endpoint.  Counts come from the environment:
@@ -465,7 +465,7 @@ class Runner:
                       k: getattr(a, k) for k in ('seconds', 'threads', 'connections', 'requests',
                                                  'hash_requests', 'reset_links', 'procs')},
                   'modes': {}}
-        modes = [(name, url, name.endswith('-cgi')) for name, url in
+        modes = [(name, url, '-cgi' in name) for name, url in
                  (m.split('=', 1) for m in a.mode)]
         # The fastest front end makes the users and asks for reset mails.
         setup_base = sorted(modes, key=lambda m: m[2])[0][1]
