@@ -68,7 +68,10 @@ def run(t):
         import tempfile
         d = tempfile.mkdtemp(prefix='jwtauth-beside-')
         try:
-            shutil.copy(os.path.join(BIN, '.libs', 'jwtauth-profile'), d)
+            # The program itself: libtool's wrapper script in a shared build, or the binary
+            # (./configure --enable-static-programs).
+            real = os.path.join(BIN, '.libs', 'jwtauth-profile')
+            shutil.copy(real if os.path.exists(real) else os.path.join(BIN, 'jwtauth-profile'), d)
             with open(os.path.join(d, 'jwtauth.conf'), 'w') as fh:
                 fh.write('[jwtauth]\nsecret_key = %s\nbeside_marker = 1\n' % harness.SECRET)
             env = {k: v for k, v in os.environ.items() if k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS')}
