@@ -56,4 +56,12 @@ enum db_rc	 db_user_reset_password(struct db *db, int64_t id, const char *old_ha
 /* Replace old_hash by new_hash unless the password changed meanwhile. */
 enum db_rc	 db_user_rehash(struct db *db, int64_t id, const char *old_hash, const char *new_hash);
 
+/*
+ * accounts_user as the server describes it (jwtauth-admin check): cols gets
+ * "name type YES|NO[ extra]" per column joined by ", ", keys "index(column)"
+ * per column of each unique key joined by " " (PRIMARY first); "" when the
+ * table is missing.  DB_OK, or DB_ERR (unreachable, or a text too long).
+ */
+enum db_rc	 db_schema(struct db *db, char *cols, size_t colsz, char *keys, size_t keysz);
+
 #endif

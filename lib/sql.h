@@ -14,6 +14,7 @@ enum sql_id {
 	SQL_USER_SET_PASSWORD,	/* change/reset: user.save() also bumps updated_at */
 	SQL_USER_REHASH,	/* login upgrade: password only, and only if unchanged meanwhile */
 	SQL_USER_RESET_PASSWORD,/* reset: only while the hash the token was made from is current */
+	SQL_SCHEMA,		/* jwtauth-admin check: accounts_user's columns and unique keys */
 	SQL__MAX
 };
 
@@ -43,6 +44,16 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	[SQL_USER_RESET_PASSWORD] = {
 	    "UPDATE accounts_user SET password = ?, updated_at = UTC_TIMESTAMP(6) "
 	    "WHERE id = ? AND password = ?", 1 },
+	/* One row: "name type NULL-ability[ extra]" per column, "index(column)" per unique key. */
+	[SQL_SCHEMA] = {
+	    "SELECT (SELECT GROUP_CONCAT(CONCAT_WS(' ', column_name, column_type, is_nullable, "
+	    "NULLIF(extra, '')) ORDER BY ordinal_position SEPARATOR ', ') "
+	    "FROM information_schema.columns "
+	    "WHERE table_schema = DATABASE() AND table_name = 'accounts_user'), "
+	    "(SELECT GROUP_CONCAT(CONCAT(index_name, '(', column_name, ')') "
+	    "ORDER BY index_name = 'PRIMARY' DESC, index_name, seq_in_index SEPARATOR ' ') "
+	    "FROM information_schema.statistics "
+	    "WHERE table_schema = DATABASE() AND table_name = 'accounts_user' AND non_unique = 0)", 1 },
 };
 
 #endif
