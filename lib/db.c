@@ -180,6 +180,19 @@ db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 		}
 		rc = mysql_stmt_fetch(st);
 		/*
+		 * An error while reading the row (a lost connection; a deadlock
+		 * for a locking read) is set on the connection, not on the
+		 * statement; read it before free_result.
+		 */
+		if (rc == 1) {
+			if ((code = mysql_stmt_errno(st)) != 0)
+				log_err("statement %d: %u %s", (int)id, code, mysql_stmt_error(st));
+			else {
+				code = mysql_errno(db->conn);
+				log_err("statement %d: %u %s", (int)id, code, mysql_error(db->conn));
+			}
+		}
+		/*
 		 * Every SELECT names one row by a unique key.  free_result reads
 		 * what is left of the answer; no mysql_stmt_reset(), which would
 		 * cost a round trip to the server per query.
@@ -192,7 +205,7 @@ db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 			return DB_ERR;
 		}
 		if (rc != 0)
-			goto fail_stmt;
+			goto retry;
 		return DB_OK;
 fail_stmt:
 		code = mysql_stmt_errno(st);
