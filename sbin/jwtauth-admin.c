@@ -375,6 +375,8 @@ find_user(struct admin *a, const char *arg, struct db_admin_user *u)
 			return ADM_FAIL;
 		}
 		rc = db_admin_get(a->db, (int64_t)id, u);
+	} else if (!py_utf8_valid(arg, strlen(arg))) {
+		rc = DB_NONE;	/* no stored email is other than UTF-8 */
 	} else {
 		if (email_normalize(arg, strlen(arg), &norm) == -1 || !buf_ok(&norm)) {
 			buf_free(&norm);

@@ -239,6 +239,24 @@ def t_createsuperuser_prompts(s, t):
         p.kill()
 
 
+def t_interrupted(s, t):
+    """Ctrl-C at the password prompt: Django's message, status 1, the terminal's echo back on."""
+    import termios
+    p = Pty(s, ['createsuperuser', '--email', new_email('intr'), '--name', 'N', '--tc'])
+    try:
+        p.expect('Password: ')
+        time.sleep(0.2)
+        t.eq(termios.tcgetattr(p.fd)[3] & termios.ECHO, 0, 'Ctrl-C: echo is off at the password prompt')
+        p.send_raw(b'\x03')
+        p.expect('Operation cancelled.')
+        t.ok(termios.tcgetattr(p.fd)[3] & termios.ECHO != 0, 'Ctrl-C: echo is on again')
+        rc, rest = p.wait()
+        t.eq(rc, 1, 'Ctrl-C: status 1')
+    except Exception:
+        t.ok(False, 'Ctrl-C at a prompt', traceback.format_exc() + repr(p.out))
+        p.kill()
+
+
 def t_createsuperuser_noinput(s, t):
     email = new_email('su', 'Example.ORG')
     rc, out, err = admin_cli(s, 'createsuperuser', '--noinput', '--email', email, '--name', 'Script Root', '--tc',
@@ -333,7 +351,7 @@ def t_users_list_show(s, t):
          'show: one field per line, no hash', out)
     rc, out, err = admin_cli(s, 'users', 'show', '--format', 'csv', e3)
     t.eq(list(csv.reader(io.StringIO(out, newline='')))[1][1], e3, 'show csv')
-    for who in ('999999999', 'nobody@example.com'):
+    for who in ('999999999', 'nobody@example.com', b'\xff@example.com', '0', '9' * 30):
         rc, out, err = admin_cli(s, 'users', 'show', who)
         t.eq(rc, 1, 'show unknown %s: status 1' % who)
         one_error_line(t, err, 'show unknown', 'no user')
@@ -512,7 +530,7 @@ def t_check(s, t):
     t.ok(rc == 1 and re.search(r'^table accounts_user +FAILED', out, re.M), 'check: no table', out)
 
 
-TESTS = (t_help_and_usage, t_createsuperuser_prompts, t_createsuperuser_noinput, t_users_list_show,
+TESTS = (t_help_and_usage, t_createsuperuser_prompts, t_interrupted, t_createsuperuser_noinput, t_users_list_show,
          t_users_add_set, t_users_delete_last_admin, t_check)
 
 
