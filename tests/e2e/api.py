@@ -184,12 +184,20 @@ def admin_cli(s, *args, env=None, input=None):
     return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
 
 
-def make_admin(s, email, name, password):
-    """An active admin made as an operator makes one (jwtauth-admin createsuperuser
-    --noinput); returns its id."""
+def make_admin(s, email, name=None, password=None, admin=True):
+    """An admin made as an operator makes one, through jwtauth-admin.  With name and
+    password: a new active admin (createsuperuser --noinput), whose id is returned.
+    Without: the existing user email gets is_admin = admin (users set EMAIL --admin
+    yes|no; the last-admin rule applies)."""
+    if name is None and password is None:
+        rc, out, err = admin_cli(s, 'users', 'set', email, '--admin', 'yes' if admin else 'no')
+        if rc != 0:
+            raise AssertionError('jwtauth-admin users set failed (%d): %s' % (rc, err.strip()))
+        return None
     rc, out, err = admin_cli(s, 'createsuperuser', '--noinput', '--email', email, '--name', name, '--tc',
                              env={'JWTAUTH_SUPERUSER_PASSWORD': password})
     if rc != 0:
         raise AssertionError('jwtauth-admin createsuperuser failed (%d): %s' % (rc, err.strip()))
-    out = s.db.sql("SELECT id FROM accounts_user WHERE email = '%s'" % email.replace("'", "''"))
+    out = s.db.sql("SELECT id FROM accounts_user WHERE email = '%s'"
+                   % email.replace('\\', '\\\\').replace("'", "''"))
     return int(out.split()[0])

@@ -296,6 +296,11 @@ def t_createsuperuser_noinput(s, t):
     uid = make_admin(s, e3, 'Made', 'Made pass 1')
     t.eq(db_users(s, 'id = %d' % uid)[0]['email'], e3, 'make_admin returns the new id')
     t.eq(login(s, e3, 'Made pass 1').status, 200, 'make_admin: logs in')
+    e4, id4, _, _ = register(s, email=new_email('promoted'))
+    make_admin(s, e4)
+    t.eq(db_users(s, 'id = %d' % id4)[0]['is_admin'], True, 'make_admin(s, email): an existing user promoted')
+    make_admin(s, e4, admin=False)
+    t.eq(db_users(s, 'id = %d' % id4)[0]['is_admin'], False, 'make_admin(s, email, admin=False): demoted')
 
 
 def t_users_list_show(s, t):
