@@ -1,6 +1,8 @@
 """Methods, OPTIONS metadata, Accept (405, 406, 501), slash redirects and 404s."""
+import json
+
 from api import (ALLOW_GET, ALLOW_POST, BEARER, CT_DRF, CT_SEED, PARSES, P_LOGIN, P_PROFILE, P_REFRESH,
-                 P_REGISTER, P_VERIFY, check, errors, new_email, reg_body, vary_accept)
+                 P_REGISTER, P_VERIFY, check, errors, invalid, new_email, reg_body, register, vary_accept)
 
 
 def t_methods_and_metadata(s, t):
@@ -80,3 +82,54 @@ def t_redirects_and_404(s, t):
     check(t, r, 404, name='/apix/ is not the API\'s', access_control_allow_origin=None, x_frame_options='DENY')
     r = s.request('GET', P_PROFILE, body=b'{}', headers={'Content-Type': 'application/json'})
     check(t, r, 401, name='GET with a body reaches the view', allow=ALLOW_GET)
+
+
+def t_every_endpoint_and_method(s, t):
+    """Each endpoint of endpoints.list with each method: the steps before the view answer
+    alike (?format= 404, Accept 406, a bad token 401 where the view authenticates), then
+    405 for a method the view lacks; oversized and unsupported bodies; each URL without
+    its slash.  Every status openapi.yaml lists for a path is answered here or in a flow."""
+    from test_routes import endpoints
+    email, uid, access, refresh = register(s)
+    auth = {'Authorization': 'Bearer ' + access}
+    big = json.dumps({'x': 'x' * 70000})
+    for name, url, example in endpoints():
+        if name == 'not-found':
+            continue
+        p = '/' + example
+        seed = not name.startswith('token-')
+        want_ct = CT_SEED if seed else CT_DRF
+        allowed = ('GET', 'HEAD') if name == 'profile' else ('POST',)
+        wrap = errors if seed else (lambda **kw: kw)
+        for m in ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'):
+            body = b'' if m in ('POST', 'PUT', 'PATCH') else None
+            tag = '%s %s' % (m, p)
+            r = s.request(m, p + '?format=xml', body=body, headers=auth)
+            check(t, r, 404, None if m == 'HEAD' else wrap(detail='Not found.'), tag + '?format=xml', ctype=want_ct)
+            r = s.request(m, p, body=body, headers={**auth, 'Accept': 'application/xml'})
+            check(t, r, 406, None if m == 'HEAD' else wrap(detail='Could not satisfy the request Accept header.'),
+                  tag + ' Accept: application/xml', ctype=want_ct)
+            if seed:
+                r = s.request(m, p, body=body, headers={'Authorization': 'Bearer not-a-token'})
+                check(t, r, 401, None if m == 'HEAD' else invalid(), tag + ' with a bad token', www_authenticate=BEARER)
+            if m == 'OPTIONS':
+                r = s.request(m, p, headers=auth)
+                t.ok(r.status == 200 and isinstance(r.json, dict) and 'renders' in r.json,
+                     tag + ': the metadata', r)
+            elif m not in allowed:
+                r = s.request(m, p, body=body, headers=auth)
+                check(t, r, 405, None if m == 'HEAD' else wrap(detail='Method "%s" not allowed.' % m), tag,
+                      allow=ALLOW_GET if name == 'profile' else ALLOW_POST)
+        r = s.request('FOO', p, headers=auth)
+        t.eq(r.status, 501 if s.mode.startswith('lighttpd') else 405, 'FOO %s: 405 (lighttpd: its own 501)' % p)
+        if 'POST' in allowed:
+            r = s.request('POST', p, body=big, headers={**auth, 'Content-Type': 'application/json'})
+            check(t, r, 413, wrap(detail='Request body too large: the limit is 65536 bytes.'), 'POST %s 70 kB' % p)
+            r = s.request('POST', p, body='{}', headers={**auth, 'Content-Type': 'text/plain'})
+            check(t, r, 415, wrap(detail='Unsupported media type "text/plain" in request.'), 'POST %s text/plain' % p)
+        q = p.rstrip('/')
+        for m in (allowed[0], 'OPTIONS', 'DELETE'):
+            r = s.request(m, q + '?a=1', body=b'' if m == 'POST' else None)
+            check(t, r, 301, name='%s %s' % (m, q), Location=p + '?a=1')
+        r = s.request('OPTIONS', q, headers={'Origin': 'http://localhost:3000', 'Access-Control-Request-Method': 'POST'})
+        check(t, r, 200, name='preflight %s' % q, text='', access_control_allow_origin='http://localhost:3000')
