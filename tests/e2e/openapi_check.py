@@ -145,13 +145,22 @@ class Doc:
             if 'x-path-regex' in item:
                 out.append((2, re.compile(item['x-path-regex']), key))
             elif '{' in key:
-                # re.split with a group: literal parts at even indexes, parameters at odd.
-                rx = ''.join('[^/]+' if i % 2 else re.escape(part)
+                # re.split with a group: literal parts at even indexes, parameters at odd;
+                # a parameter is one segment, or what its schema's anchored pattern says.
+                rx = ''.join(self.segment(item, part[1:-1]) if i % 2 else re.escape(part)
                              for i, part in enumerate(re.split(r'(\{[^}]+\})', key)))
                 out.append((1, re.compile('^' + rx + '$'), key))
             else:
                 out.append((0, re.compile('^' + re.escape(key) + '$'), key))
         return [(rx, key) for _, rx, key in sorted(out, key=lambda x: x[0])]
+
+    def segment(self, item, name):
+        for prm in item.get('parameters', []):
+            prm = self.deref(prm)
+            pat = prm.get('schema', {}).get('pattern', '')
+            if prm['name'] == name and prm['in'] == 'path' and pat.startswith('^') and pat.endswith('$'):
+                return '(?:%s)' % pat[1:-1]
+        return '[^/]+'
 
     def validate(self, schema, value):
         v = jsonschema.Draft202012Validator(schema, resolver=self.resolver)
