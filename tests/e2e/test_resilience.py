@@ -125,8 +125,8 @@ def t_database_reconnect(s, t):
     for name, url, example in endpoints():
         if name in ('not-found', 'token-verify', 'token-refresh'):
             continue
-        for m in ('GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'):
-            r = s.request(m, '/' + example, headers=auth, json_body={} if m in ('POST', 'PUT') else None)
+        for m in ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'):
+            r = s.request(m, '/' + example, headers=auth, json_body={} if m in ('POST', 'PUT', 'PATCH') else None)
             check(t, r, 503, None if m == 'HEAD' else down, 'database down: %s /%s' % (m, example))
     r = s.request('POST', P_REFRESH, json_body={'refresh': refresh})
     check(t, r, 503, {'detail': 'Service temporarily unavailable, try again later.', 'code': 'service_unavailable'},
