@@ -153,8 +153,11 @@ def t_every_endpoint_and_method(s, t):
                       '%s %s with 1001 query parameters' % (m, p))
             r = s.request('HEAD', p + '?page=99999', headers=auth)
             check(t, r, 404, name='HEAD %s?page=99999' % p)
+            r = s.request('HEAD', p, headers=auth)
+            check(t, r, 200, name='HEAD %s' % p, ctype=CT_SEED, allow=ALLOW_ADMIN_USERS)
+            t.eq(r.body, b'', 'HEAD %s: no body' % p)
         q = p.rstrip('/')
-        for m in (allowed[-1] if allowed[-1] == 'POST' else allowed[0], 'OPTIONS', 'DELETE'):
+        for m in (allowed[0], 'OPTIONS', 'DELETE'):
             r = s.request(m, q + '?a=1', body=b'' if m == 'POST' else None)
             check(t, r, 301, name='%s %s' % (m, q), Location=p + '?a=1')
         r = s.request('OPTIONS', q, headers={'Origin': 'http://localhost:3000', 'Access-Control-Request-Method': 'POST'})
