@@ -257,7 +257,7 @@ out:
 
 /* The next/previous member: the link, or null. */
 static enum err
-link(struct ctx *c, const char *key, int64_t page, int exists)
+page_member(struct ctx *c, const char *key, int64_t page, int exists)
 {
 	struct buf	 b = BUF_INIT;
 
@@ -340,8 +340,8 @@ get(struct ctx *c)
 	jout_obj_open(&c->out);
 	jout_key(&c->out, "count");
 	jout_int(&c->out, (long long)count);
-	if ((e = link(c, "next", page + 1, page < pages)) != ERR_OK ||
-	    (e = link(c, "previous", page - 1 == 1 ? 0 : page - 1, page > 1)) != ERR_OK)
+	if ((e = page_member(c, "next", page + 1, page < pages)) != ERR_OK ||
+	    (e = page_member(c, "previous", page - 1 == 1 ? 0 : page - 1, page > 1)) != ERR_OK)
 		goto out;
 	jout_key(&c->out, "results");
 	jout_arr_open(&c->out);
