@@ -124,7 +124,7 @@ struct ctx {
 	int			 status;	/* success status the handler chose */
 	struct form		 query;		/* request.query_params: the query string, parsed once */
 	enum form_rc		 query_rc;	/* FORM_OK, or why it did not parse (query then empty) */
-	char			 query_msg[64];	/* the parser's text when it did not */
+	char			 query_msg[128];	/* the parser's text when it did not */
 	struct jout		 out;		/* success body; write one JSON value */
 	struct errinfo		 err;		/* detail for the error being returned */
 };

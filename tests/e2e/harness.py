@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -167,6 +168,37 @@ class Frontend:
                 if 'AddressSanitizer' in l or 'LeakSanitizer' in l or 'runtime error:' in l]
 
 
+# The answers the tests get, for tests/e2e/openapi_check.py: run-e2e names the file
+# (record_to) and the test running (record_tag); each answer becomes one JSON line.
+RECORD = {'path': None, 'tag': '', 'lock': threading.Lock()}
+
+
+def record_to(path):
+    """Record every answer from now on to path (emptied first)."""
+    open(path, 'w').close()
+    RECORD['path'] = path
+
+
+def record_tag(tag):
+    RECORD['tag'] = tag
+
+
+def record_answer(method, target, status, headers, body):
+    """One answer: the request's method and target (path?query), the status, the
+    headers ((name, value) pairs) and the body (JSON when it parses as JSON)."""
+    if RECORD['path'] is None:
+        return
+    path, _, query = target.partition('?')
+    try:
+        parsed, kind = (json.loads(body.decode('utf-8')), 'json') if body else (None, 'empty')
+    except ValueError:
+        parsed, kind = None, 'other'
+    line = json.dumps({'tag': RECORD['tag'], 'method': method, 'path': path, 'query': query, 'status': status,
+                       'headers': [[k.lower(), v] for k, v in headers], 'kind': kind, 'body': parsed}) + '\n'
+    with RECORD['lock'], open(RECORD['path'], 'a') as fh:
+        fh.write(line)
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -260,7 +292,9 @@ class Stack:
                 conn.putheader(k, v)
             conn.endheaders(body)
             r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read())
+            res = Response(r.status, r.getheaders(), r.read())
+            record_answer(method, path, res.status, res.headers, res.body)
+            return res
         finally:
             conn.close()
 

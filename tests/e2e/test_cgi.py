@@ -22,6 +22,8 @@ def cgi(name, env, body=b'', extra_env=None):
     lines = head.decode('latin-1').split('\r\n')
     status = int(lines[0].split()[1]) if lines and lines[0].startswith('Status:') else None
     headers = dict(l.split(': ', 1) for l in lines[1:] if ': ' in l)
+    if status is not None:
+        harness.record_answer(e['REQUEST_METHOD'], e['REQUEST_URI'], status, list(headers.items()), payload)
     return p.returncode, status, headers, payload, p.stderr.decode('utf-8', 'replace')
 
 

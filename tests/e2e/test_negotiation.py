@@ -1,6 +1,9 @@
 """Methods, OPTIONS metadata, Accept (405, 406, 501), slash redirects and 404s."""
-from api import (ALLOW_GET, ALLOW_POST, BEARER, CT_DRF, CT_SEED, PARSES, P_LOGIN, P_PROFILE, P_REFRESH,
-                 P_REGISTER, P_VERIFY, check, errors, new_email, reg_body, vary_accept)
+import json
+
+from api import (ALLOW_ADMIN_USER, ALLOW_ADMIN_USERS, ALLOW_GET, ALLOW_POST, BEARER, CT_DRF, CT_SEED, FORBIDDEN,
+                 PARSES, P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, P_VERIFY, admin_user, check, errors, invalid,
+                 new_email, reg_body, register, vary_accept)
 
 
 def t_methods_and_metadata(s, t):
@@ -80,3 +83,82 @@ def t_redirects_and_404(s, t):
     check(t, r, 404, name='/apix/ is not the API\'s', access_control_allow_origin=None, x_frame_options='DENY')
     r = s.request('GET', P_PROFILE, body=b'{}', headers={'Content-Type': 'application/json'})
     check(t, r, 401, name='GET with a body reaches the view', allow=ALLOW_GET)
+
+
+def t_every_endpoint_and_method(s, t):
+    """Each endpoint of endpoints.list with each method: the steps before the view answer
+    alike (?format= 404, Accept 406, a bad token 401 where the view authenticates, 403 for
+    a user who is not an admin on the admin API), then 405 for a method the view lacks;
+    404 for an admin route's user that does not exist; oversized and unsupported bodies;
+    each URL without its slash.  Every status openapi.yaml lists for a path is answered
+    here or in a flow."""
+    from test_routes import endpoints
+    email, uid, access, refresh = register(s)
+    user = {'Authorization': 'Bearer ' + access}
+    _, admin_id, admin = admin_user(s)
+    big = json.dumps({'x': 'x' * 70000})
+    allow = {'profile': ('GET', 'HEAD'), 'admin-users': ('GET', 'HEAD', 'POST'),
+             'admin-user': ('GET', 'HEAD', 'PUT', 'PATCH', 'DELETE')}
+    allow_hdr = {'profile': ALLOW_GET, 'admin-users': ALLOW_ADMIN_USERS, 'admin-user': ALLOW_ADMIN_USER}
+    for name, url, example in endpoints():
+        if name == 'not-found':
+            continue
+        is_admin = name.startswith('admin-')
+        # The admin routes name the admin himself (get_object must find a user).
+        p = '/' + (example.replace('/1/', '/%d/' % admin_id) if is_admin else example)
+        auth = admin if is_admin else user
+        seed = not name.startswith('token-')
+        want_ct = CT_SEED if seed else CT_DRF
+        allowed = allow.get(name, ('POST',))
+        wrap = errors if seed else (lambda **kw: kw)
+        for m in ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'):
+            body = b'' if m in ('POST', 'PUT', 'PATCH') else None
+            tag = '%s %s' % (m, p)
+            r = s.request(m, p + '?format=xml', body=body, headers=auth)
+            check(t, r, 404, None if m == 'HEAD' else wrap(detail='Not found.'), tag + '?format=xml', ctype=want_ct)
+            r = s.request(m, p, body=body, headers={**auth, 'Accept': 'application/xml'})
+            check(t, r, 406, None if m == 'HEAD' else wrap(detail='Could not satisfy the request Accept header.'),
+                  tag + ' Accept: application/xml', ctype=want_ct)
+            if seed:
+                r = s.request(m, p, body=body, headers={'Authorization': 'Bearer not-a-token'})
+                check(t, r, 401, None if m == 'HEAD' else invalid(), tag + ' with a bad token', www_authenticate=BEARER)
+            if is_admin:
+                r = s.request(m, p, body=body, headers=user)
+                check(t, r, 403, None if m == 'HEAD' else FORBIDDEN, tag + ' by a user who is not an admin')
+            if m == 'OPTIONS':
+                r = s.request(m, p, headers=auth)
+                t.ok(r.status == 200 and isinstance(r.json, dict) and 'renders' in r.json,
+                     tag + ': the metadata', r)
+            elif m not in allowed:
+                r = s.request(m, p, body=body, headers=auth)
+                check(t, r, 405, None if m == 'HEAD' else wrap(detail='Method "%s" not allowed.' % m), tag,
+                      allow=allow_hdr.get(name, ALLOW_POST))
+            elif is_admin and name != 'admin-users':
+                r = s.request(m, p.replace('/%d/' % admin_id, '/987654321012/'), body=body, headers=auth)
+                check(t, r, 404, None if m == 'HEAD' else errors(detail='Not found.'), tag + ' of no user')
+            if m in allowed and m in ('POST', 'PUT', 'PATCH'):
+                r = s.request(m, p, body=big, headers={**auth, 'Content-Type': 'application/json'})
+                check(t, r, 413, wrap(detail='Request body too large: the limit is 65536 bytes.'), '%s 70 kB' % tag)
+                r = s.request(m, p, body='{}', headers={**auth, 'Content-Type': 'text/plain'})
+                check(t, r, 415, wrap(detail='Unsupported media type "text/plain" in request.'), '%s text/plain' % tag)
+        r = s.request('FOO', p, headers=auth)
+        t.eq(r.status, 501 if s.mode.startswith('lighttpd') else 405, 'FOO %s: 405 (lighttpd: its own 501)' % p)
+        if name == 'admin-users':
+            # More than DATA_UPLOAD_MAX_NUMBER_FIELDS (1000) query parameters: the list's 400.
+            many = '&'.join('f%d=1' % i for i in range(1001))
+            for m in ('GET', 'HEAD'):
+                r = s.request(m, p + '?' + many, headers=auth)
+                check(t, r, 400, None if m == 'HEAD' else errors(
+                    detail='The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.'),
+                      '%s %s with 1001 query parameters' % (m, p))
+            r = s.request('HEAD', p + '?page=99999', headers=auth)
+            check(t, r, 404, name='HEAD %s?page=99999' % p)
+            r = s.request('HEAD', p, headers=auth)
+            check(t, r, 200, name='HEAD %s' % p, ctype=CT_SEED, allow=ALLOW_ADMIN_USERS)
+            t.eq(r.body, b'', 'HEAD %s: no body' % p)
+        q = p.rstrip('/')
+        for m in (allowed[0], 'OPTIONS', 'DELETE'):
+            r = s.request(m, q + '?a=1', body=b'' if m == 'POST' else None)
+            check(t, r, 301, name='%s %s' % (m, q), Location=p + '?a=1')
+        r = s.request('OPTIONS', q, headers={'Origin': 'http://localhost:3000', 'Access-Control-Request-Method': 'POST'})
+        check(t, r, 200, name='preflight %s' % q, text='', access_control_allow_origin='http://localhost:3000')

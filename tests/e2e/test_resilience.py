@@ -4,7 +4,8 @@ import threading
 import time
 
 from frontend import descendants
-from api import P_LOGIN, P_PROFILE, P_REGISTER, check, errors, new_email, reg_body, register
+from api import P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, check, errors, new_email, reg_body, register
+from test_routes import endpoints
 
 
 def t_worker_killed(s, t):
@@ -95,7 +96,7 @@ def t_dead_backend(s, t):
 
 def t_database_reconnect(s, t):
     """Runs last: kills the server side of every jwtauth connection, then restarts MariaDB."""
-    email, uid, access, _ = register(s)
+    email, uid, access, refresh = register(s)
     auth = {'Authorization': 'Bearer ' + access}
     for i in range(4):   # make every worker process connect and prepare
         s.request('GET', P_PROFILE, headers=auth)
@@ -118,6 +119,18 @@ def t_database_reconnect(s, t):
     r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'})
     check(t, r, 503, errors(detail='Service temporarily unavailable, try again later.', code='service_unavailable'),
           'database down: 503 JSON error, the process lives on')
+    # Every view that reads the database answers so, whatever the method: authentication
+    # reads the user before anything else; token/refresh reads its token's user.
+    down = errors(detail='Service temporarily unavailable, try again later.', code='service_unavailable')
+    for name, url, example in endpoints():
+        if name in ('not-found', 'token-verify', 'token-refresh'):
+            continue
+        for m in ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'):
+            r = s.request(m, '/' + example, headers=auth, json_body={} if m in ('POST', 'PUT', 'PATCH') else None)
+            check(t, r, 503, None if m == 'HEAD' else down, 'database down: %s /%s' % (m, example))
+    r = s.request('POST', P_REFRESH, json_body={'refresh': refresh})
+    check(t, r, 503, {'detail': 'Service temporarily unavailable, try again later.', 'code': 'service_unavailable'},
+          'database down: token/refresh')
     s.db.start_again()
     t.eq([s.request('GET', P_PROFILE, headers=auth).status for _ in range(4)], [200] * 4,
          'profile after MariaDB restarted')
