@@ -220,7 +220,7 @@
   /* ------------------------------------------------------------ forms */
 
   var FIELD_LABELS = {email: 'Email', name: 'Name', tc: 'Tc', is_admin: 'Is admin',
-                      is_active: 'Active', password: 'Password', password2: 'Password confirmation'};
+                      is_active: 'Is active', password: 'Password', password2: 'Password confirmation'};
 
   /* One row: label, errors (filled by showErrors), input, help. */
   function row(name, opts) {
