@@ -87,37 +87,43 @@ class Page(http.server.BaseHTTPRequestHandler):
 
 def drive(driver, req):
     """One "op" line on the browser itself; its result."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def shown(css, text=None):
+    def shown(css, text=None, act=None):
+        """Waits for the element; act(element) on it (the page may replace it meanwhile)."""
         def check(d):
-            for e in d.find_elements(By.CSS_SELECTOR, css):
-                if e.is_displayed() and (text is None or text in e.text):
-                    return e
+            try:
+                for e in d.find_elements(By.CSS_SELECTOR, css):
+                    if e.is_displayed() and (text is None or text in e.text):
+                        return [act(e) if act else e.text]
+            except StaleElementReferenceException:
+                pass
             return False
         return WebDriverWait(driver, req.get('timeout', 10)).until(
-            check, 'no %s shown%s' % (css, '' if text is None else ' with %r' % text))
+            check, 'no %s shown%s' % (css, '' if text is None else ' with %r' % text))[0]
 
     op = req['op']
     if op == 'get':
         driver.get(req['url'])
         return driver.current_url
     if op == 'wait':
-        return shown(req['css'], req.get('text')).text
+        return shown(req['css'], req.get('text'))
     if op == 'gone':
         WebDriverWait(driver, req.get('timeout', 10)).until(
             lambda d: not any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, req['css'])),
             '%s still shown' % req['css'])
         return True
     if op == 'click':
-        shown(req['css']).click()
+        shown(req['css'], act=lambda e: e.click())
         return True
     if op == 'type':
-        e = shown(req['css'])
-        if req.get('clear', True):
-            e.clear()
-        e.send_keys(req['text'])
+        def typ(e):
+            if req.get('clear', True):
+                e.clear()
+            e.send_keys(req['text'])
+        shown(req['css'], act=typ)
         return True
     if op == 'script':
         return driver.execute_script(req['js'], *req.get('args', []))

@@ -179,7 +179,9 @@
 
   /* ------------------------------------------------------------ page frame */
 
-  function frame(title, crumbs, nodes, focus) {
+  /* The view: title, breadcrumbs ([text, href|null]...), content, what gets the focus
+     (the h1 by default).  A loading view keeps the pending messages for the next. */
+  function frame(title, crumbs, nodes, focus, loading) {
     document.title = title + ' | ' + SITE;
     document.body.classList.toggle('login', !session);
     $('user-tools').hidden = !session;
@@ -194,7 +196,8 @@
     var main = $('content');
     main.textContent = '';
     main.appendChild(el('div', null, nodes));
-    showFlashes();
+    if (loading) $('messages').textContent = '';
+    else showFlashes();
     var target = focus || main.querySelector('h1');
     if (target) {
       if (!target.hasAttribute('tabindex') && !/^(INPUT|BUTTON|A|SELECT|TEXTAREA)$/.test(target.tagName))
@@ -412,7 +415,7 @@
     params.set('ordering', q.o || 'email');
     params.set('page', String(page));
     frame('Select user to change', crumbsFor([]), [el('h1', {}, 'Select user to change'),
-                                                   el('p', {class: 'loading'}, 'Loading\u2026')]);
+                                                   el('p', {class: 'loading'}, 'Loading\u2026')], null, true);
     api('GET', P_USERS + '?' + params.toString()).then(function (r) {
       if (gen !== generation) return;
       if (r.status === 404 && page > 1) {
@@ -570,7 +573,7 @@
   function withUser(id, render) {
     var gen = ++generation;
     frame('Change user', crumbsFor([['\u2026', null]]), [el('h1', {}, 'Change user'),
-                                                        el('p', {class: 'loading'}, 'Loading\u2026')]);
+                                                        el('p', {class: 'loading'}, 'Loading\u2026')], null, true);
     api('GET', P_USERS + id + '/').then(function (r) {
       if (gen !== generation) return;
       if (r.status === 404) {
