@@ -262,3 +262,38 @@ def t_admin_page(s, t):
         t.ok(False, '[admin page] browser step', str(e))
     finally:
         b.close()
+
+
+def t_admin_page_refresh(s, t):
+    """The page renews its access token with the refresh token before it expires: a stack
+    of its own whose access tokens live 25 seconds (the page renews them 20 seconds early)."""
+    s2 = harness.Stack(s.mode, config_extra='access_token_lifetime = 25\n', env=s.env)
+    b = None
+    try:
+        s2.start()
+        email = new_email('pageadmin')
+        register(s2, email, password='Admin-pass-1')
+        make_admin(s2, email)
+        b = Page(s2)
+        if not t.ok('ready' in b.first, '[admin page refresh] headless Chromium', b.first.get('error')):
+            return
+        refreshes = ('return performance.getEntriesByType("resource").filter(function (e) {'
+                     ' return e.name.indexOf("/api/user/token/refresh/") >= 0; }).length;')
+        b.op('get', url='http://127.0.0.1:%d/admin/#/users' % s2.port)
+        b.op('type', css='#id_email', text=email)
+        b.op('type', css='#id_password', text='Admin-pass-1\n')
+        b.op('wait', css='#result-count', text='1 user')
+        t.eq(b.op('script', js=refreshes), 0, '[admin page refresh] a fresh token: no refresh')
+        time.sleep(6)
+        b.op('click', css='#filter-is_admin-1')
+        b.op('wait', css='#result-count', text='1 user')
+        b.op('wait', css='#filter-is_admin-1[aria-current="true"]')
+        t.eq(b.op('script', js=refreshes), 1, '[admin page refresh] about to expire: renewed once')
+        t.eq(b.op('script', js='return document.querySelectorAll("#login-form").length;'), 0,
+             '[admin page refresh] still logged in')
+    except AssertionError as e:
+        t.ok(False, '[admin page refresh] browser step', str(e))
+    finally:
+        if b is not None:
+            b.close()
+        s2.stop()
