@@ -251,7 +251,7 @@
   }
 
   function readonlyRow(label, content) {
-    return el('div', {class: 'form-row'}, el('span', {class: 'label-like'}, el('label', {}, label)),
+    return el('div', {class: 'form-row'}, el('span', {class: 'label'}, label),
               el('div', {class: 'field readonly'}, content));
   }
 
