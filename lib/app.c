@@ -110,6 +110,54 @@ out:
 }
 
 /*
+ * The admin API's permission: the authenticated user is an active admin
+ * (is_admin is not in struct db_user, whose statement the profile path
+ * keeps lean, so it is read here).  ERR_FORBIDDEN, or ERR_UNAVAILABLE.
+ */
+static enum err
+admin_permission(struct ctx *c)
+{
+	struct db_admin_user	 u;
+	enum db_rc		 rc;
+
+	switch ((rc = db_admin_get(c->db, c->user.id, &u))) {
+	case DB_OK:
+		if (u.is_admin && u.is_active)
+			return ERR_OK;
+		/* FALLTHROUGH */
+	case DB_NONE:
+		return errinfo_set(&c->err, ERR_FORBIDDEN, NULL);
+	default:
+		return errinfo_set(&c->err, rc == DB_ERR ? ERR_UNAVAILABLE : ERR_INTERNAL, NULL);
+	}
+}
+
+/*
+ * The fields of h to validate for input f: all of them, less those DRF
+ * skips when absent (h->partial, h->optional; an HTML form's missing
+ * boolean is never skipped but for partial).  Their indexes go to idx,
+ * their specs to out; the count is returned.
+ */
+static size_t
+fields_given(const struct handler *h, const struct form *f, size_t *idx,
+    struct field_spec *out)
+{
+	size_t	 i, n = 0;
+	int	 skippable, absent;
+
+	for (i = 0; i < h->nfields; i++) {
+		skippable = h->partial || (h->optional & (1u << i)) != 0;
+		absent = f->top == V_DICT && form_get(f, h->fields[i].name).kind == V_ABSENT;
+		if (skippable && absent &&
+		    (h->partial || !f->html || h->fields[i].type != FT_BOOL))
+			continue;
+		idx[n] = i;
+		out[n++] = h->fields[i];
+	}
+	return n;
+}
+
+/*
  * The handler of the request's method (HEAD is GET's; OPTIONS is the
  * metadata), with its input validated: the body's fields for a handler
  * with a body table, the query string's for one with a query table.
@@ -121,9 +169,11 @@ dispatch(struct ctx *c)
 	const char		*name = c->req->method;
 	struct form		 f = { 0 };
 	const struct form	*input = &f;
-	struct field_value	 in[EP_MAXFIELDS];
+	struct field_value	 in[EP_MAXFIELDS], full[EP_MAXFIELDS];
+	struct field_spec	 given[EP_MAXFIELDS];
 	const struct field_spec	*specs = NULL;
-	size_t			 nspecs = 0;
+	size_t			 nspecs = 0, idx[EP_MAXFIELDS], i;
+	int			 sparse = 0;
 	enum method		 m;
 	enum err		 e;
 
@@ -135,11 +185,23 @@ dispatch(struct ctx *c)
 	if (c->req->method_truncated || m == M__MAX || c->ep->handlers[m].fn == NULL)
 		return errinfo_set(&c->err, ERR_METHOD, "%s", name);
 	h = &c->ep->handlers[m];
+	/* get_object(): 404 before the body is read. */
+	if (c->ep->object != NULL && (e = c->ep->object(c)) != ERR_OK)
+		goto out;
 	if (h->nfields > 0) {
 		if ((e = parse_body(c, &f)) != ERR_OK)
 			goto out;
 		specs = h->fields;
 		nspecs = h->nfields;
+		if (h->partial || h->optional != 0) {
+			if (nspecs > EP_MAXFIELDS) {
+				e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+				goto out;
+			}
+			nspecs = fields_given(h, &f, idx, given);
+			specs = given;
+			sparse = 1;
+		}
 	} else if (h->nquery > 0) {
 		/* request.query_params, parsed in handle(). */
 		if (c->query_rc != FORM_OK) {
@@ -154,7 +216,7 @@ dispatch(struct ctx *c)
 		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
 		goto out;
 	}
-	if (nspecs > 0) {
+	if (nspecs > 0 || sparse) {
 		e = field_validate(specs, nspecs, input, c, in, &c->err.verr);
 		if (e != ERR_OK) {
 			if (e == ERR_INVALID)
@@ -162,6 +224,18 @@ dispatch(struct ctx *c)
 			goto out;
 		}
 		c->in = in;
+		c->present = nspecs >= 32 ? ~0u : (1u << nspecs) - 1;
+		if (sparse) {
+			/* Back to the table's indexes; a skipped field is zero. */
+			memset(full, 0, sizeof(full));
+			c->present = 0;
+			for (i = 0; i < nspecs; i++) {
+				full[idx[i]] = in[i];
+				c->present |= 1u << idx[i];
+			}
+			memcpy(in, full, sizeof(in));
+			nspecs = h->nfields;
+		}
 	}
 	e = h->fn(c);
 	if (nspecs > 0)
@@ -221,6 +295,9 @@ handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
 		e = errinfo_set(&c.err, ERR_NOT_AUTHENTICATED, NULL);
 		goto render;
 	}
+	/* The rest of check_permissions(), before the method as in DRF. */
+	if (ep->require_admin && (e = admin_permission(&c)) != ERR_OK)
+		goto render;
 	e = dispatch(&c);
 render:
 	if (e != ERR_OK && e != ERR_INVALID && e != ERR_LOGIN)

@@ -4,7 +4,9 @@
  * mariadb-connector-c's own auto-reconnect is left off: it silently drops
  * prepared statements (error 1243) and open transactions.  Instead
  * db_run() reconnects, prepares again and retries once when the statement
- * is idempotent or provably did not run.
+ * is idempotent or provably did not run.  Inside a transaction (db_tx())
+ * no statement is retried alone: the transaction is run again whole, or
+ * not at all.
  */
 #include "config.h"
 
@@ -20,10 +22,16 @@
 #include "log.h"
 #include "sql.h"
 
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 struct db {
 	const struct cfg	*cfg;
 	MYSQL			*conn;
 	MYSQL_STMT		*stmt[SQL__MAX];
+	int			 in_tx;		/* inside db_tx(): no retry of one statement */
+	unsigned int		 code;		/* the last failure's error number */
 };
 
 struct db *
@@ -101,23 +109,26 @@ lost(unsigned int code)
 }
 
 /*
- * Execute statement id with params, fetching at most one row into result
- * (NULL for statements without a result set).  *affected receives the
- * affected rows (NULL to ignore).  Returns DB_OK, DB_NONE (no row / no row
- * affected), DB_DUP or DB_ERR.
+ * Execute statement id with params.  Without row, fetch at most one row
+ * into result (NULL for statements without a result set); with row, fetch
+ * every row into result, calling row(arg) after each until it returns
+ * non-zero.  *insert_id receives the new id (NULL to ignore).  Returns
+ * DB_OK, DB_NONE (no row / no row affected), DB_DUP or DB_ERR (db->code
+ * holds the error number).
  */
 static enum db_rc
-db_run(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
-    int64_t *insert_id)
+db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
+    int64_t *insert_id, int (*row)(void *), void *arg)
 {
 	MYSQL_STMT	*st;
 	unsigned int	 code = 0;
 	int		 attempt, executed, rc;
 	enum db_rc	 out = DB_ERR;
 
+	db->code = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
 		executed = 0;
-		if (db->conn == NULL && db_connect(db) == -1)
+		if (db->conn == NULL && (db->in_tx || db_connect(db) == -1))
 			return DB_ERR;
 		if ((st = db->stmt[id]) == NULL) {
 			if ((st = mysql_stmt_init(db->conn)) == NULL)
@@ -144,7 +155,43 @@ db_run(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 		}
 		if (mysql_stmt_bind_result(st, result) != 0)
 			goto fail_stmt;
+		if (row != NULL) {
+			/*
+			 * A list: every row is read before the first is handed
+			 * over, so nothing after this can fail on the connection
+			 * and no row is ever handed over twice.
+			 */
+			if (mysql_stmt_store_result(st) != 0)
+				goto fail_stmt;
+			out = DB_OK;
+			while ((rc = mysql_stmt_fetch(st)) != MYSQL_NO_DATA) {
+				if (rc != 0) {
+					log_err("%s: %s", sql_defs[id].text,
+					    rc == MYSQL_DATA_TRUNCATED ?
+					    "a column did not fit its buffer" : mysql_stmt_error(st));
+					out = DB_ERR;
+					break;
+				}
+				if (row(arg) != 0)
+					break;
+			}
+			(void)mysql_stmt_free_result(st);
+			return out;
+		}
 		rc = mysql_stmt_fetch(st);
+		/*
+		 * An error while reading the row (a lost connection; a deadlock
+		 * for a locking read) is set on the connection, not on the
+		 * statement; read it before free_result.
+		 */
+		if (rc == 1) {
+			if ((code = mysql_stmt_errno(st)) != 0)
+				log_err("statement %d: %u %s", (int)id, code, mysql_stmt_error(st));
+			else {
+				code = mysql_errno(db->conn);
+				log_err("statement %d: %u %s", (int)id, code, mysql_error(db->conn));
+			}
+		}
 		/*
 		 * Every SELECT names one row by a unique key.  free_result reads
 		 * what is left of the answer; no mysql_stmt_reset(), which would
@@ -158,7 +205,7 @@ db_run(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 			return DB_ERR;
 		}
 		if (rc != 0)
-			goto fail_stmt;
+			goto retry;
 		return DB_OK;
 fail_stmt:
 		code = mysql_stmt_errno(st);
@@ -170,8 +217,14 @@ fail_conn:
 		code = mysql_errno(db->conn);
 		log_err("statement %d: %u %s", (int)id, code, mysql_error(db->conn));
 retry:
+		db->code = code;
 		if (!lost(code))
 			return DB_ERR;
+		/* A transaction dies with its connection: db_tx() decides. */
+		if (db->in_tx) {
+			db_disconnect(db);
+			return DB_ERR;
+		}
 		/*
 		 * A lost statement handle (1243/2030) means the server never ran
 		 * it; a lost connection during execute might have run it.
@@ -180,6 +233,86 @@ retry:
 		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT)
 			return DB_ERR;
 		db_disconnect(db);
+	}
+	return DB_ERR;
+}
+
+/* db_exec() for a statement with at most one row. */
+static enum db_rc
+db_run(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
+    int64_t *insert_id)
+{
+	return db_exec(db, id, params, result, insert_id, NULL, NULL);
+}
+
+/*
+ * Start a transaction (READ COMMITTED, see sql.h), connecting when there
+ * is no connection.  0, or -1 with db->code set.
+ */
+static int
+db_begin(struct db *db)
+{
+	static const char *const	 q[] = { SQL_TX_ISOLATION, SQL_TX_BEGIN };
+	size_t				 i;
+
+	if (db->conn == NULL && db_connect(db) == -1) {
+		db->code = CR_CONNECTION_ERROR;
+		return -1;
+	}
+	for (i = 0; i < nitems(q); i++)
+		if (mysql_real_query(db->conn, q[i], strlen(q[i])) != 0) {
+			db->code = mysql_errno(db->conn);
+			log_err("%s: %u %s", q[i], db->code, mysql_error(db->conn));
+			if (lost(db->code))
+				db_disconnect(db);
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * Run body(db, arg) in one transaction: committed when it returns DB_OK,
+ * rolled back otherwise, its answer returned.  InnoDB ends a deadlock by
+ * rolling back one transaction whole, and the server rolls back the
+ * transaction of a connection that is lost: body never ran for good, so it
+ * runs again from the start (three times at most).  A connection lost
+ * during COMMIT is DB_ERR, never retried: the commit may have happened.
+ */
+static enum db_rc
+db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
+{
+	enum db_rc	 rc;
+	int		 attempt;
+
+	for (attempt = 0; attempt < 3; attempt++) {
+		if (db_begin(db) == -1) {
+			if (lost(db->code))
+				continue;
+			return DB_ERR;
+		}
+		db->in_tx = 1;
+		rc = body(db, arg);
+		db->in_tx = 0;
+		if (rc != DB_OK) {
+			if (db->conn != NULL && mysql_rollback(db->conn) != 0) {
+				log_err("rollback: %s", mysql_error(db->conn));
+				db_disconnect(db);
+			}
+			if (rc == DB_ERR &&
+			    (db->code == ER_LOCK_DEADLOCK || lost(db->code)))
+				continue;
+			return rc;
+		}
+		if (mysql_commit(db->conn) != 0) {
+			db->code = mysql_errno(db->conn);
+			log_err("commit: %u %s", db->code, mysql_error(db->conn));
+			if (lost(db->code))
+				db_disconnect(db);
+			else
+				(void)mysql_rollback(db->conn);
+			return DB_ERR;
+		}
+		return DB_OK;
 	}
 	return DB_ERR;
 }
@@ -331,4 +464,323 @@ enum db_rc
 db_user_rehash(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
 {
 	return replace_password(db, SQL_USER_REHASH, id, old_hash, new_hash);
+}
+
+/* ---------------------------------------------------------------- administration */
+
+size_t
+db_like_contains(const char *s, size_t n, char *out)
+{
+	size_t	 i, o = 0;
+
+	out[o++] = '%';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\' || s[i] == '%' || s[i] == '_')
+			out[o++] = '\\';
+		out[o++] = s[i];
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+	return o;
+}
+
+/* "YYYY-MM-DD HH:MM:SS.ffffff" of t into out (32 bytes), "" when isnull. */
+static void
+format_time(const MYSQL_TIME *t, my_bool isnull, char *out, size_t outsz)
+{
+	if (isnull) {
+		out[0] = '\0';
+		return;
+	}
+	(void)snprintf(out, outsz, "%04u-%02u-%02u %02u:%02u:%02u.%06lu",
+	    t->year, t->month, t->day, t->hour, t->minute, t->second,
+	    (unsigned long)t->second_part);
+}
+
+/* Result binding of SQL_ADMIN_COLUMNS into one struct db_admin_user. */
+struct admin_row {
+	struct db_admin_user	 u;
+	MYSQL_BIND		 r[9];
+	MYSQL_TIME		 t[3];
+	unsigned long		 len[9];
+	my_bool			 isnull[9], error[9];
+	/* db_admin_list's callback */
+	int			(*each)(void *, const struct db_admin_user *);
+	void			*arg;
+};
+
+static void
+admin_row_bind(struct admin_row *a)
+{
+	size_t	 i;
+
+	memset(a->r, 0, sizeof(a->r));
+	bind_i64(&a->r[0], &a->u.id);
+	a->r[1].buffer_type = MYSQL_TYPE_STRING;
+	a->r[1].buffer = a->u.email;
+	a->r[1].buffer_length = sizeof(a->u.email) - 1;
+	a->r[2].buffer_type = MYSQL_TYPE_STRING;
+	a->r[2].buffer = a->u.name;
+	a->r[2].buffer_length = sizeof(a->u.name) - 1;
+	bind_int(&a->r[3], &a->u.tc);
+	bind_int(&a->r[4], &a->u.is_active);
+	bind_int(&a->r[5], &a->u.is_admin);
+	for (i = 0; i < 3; i++) {
+		a->r[6 + i].buffer_type = MYSQL_TYPE_DATETIME;
+		a->r[6 + i].buffer = &a->t[i];
+		a->r[6 + i].buffer_length = sizeof(a->t[i]);
+	}
+	for (i = 0; i < nitems(a->r); i++) {
+		a->r[i].length = &a->len[i];
+		a->r[i].is_null = &a->isnull[i];
+		a->r[i].error = &a->error[i];
+	}
+}
+
+/* Terminate and normalise the fetched row. */
+static void
+admin_row_finish(struct admin_row *a)
+{
+	struct db_admin_user	*u = &a->u;
+
+	u->email_len = a->isnull[1] ? 0 : a->len[1];
+	u->email[u->email_len] = '\0';
+	u->name_len = a->isnull[2] ? 0 : a->len[2];
+	u->name[u->name_len] = '\0';
+	u->tc = u->tc != 0;
+	u->is_active = u->is_active != 0;
+	u->is_admin = u->is_admin != 0;
+	format_time(&a->t[0], a->isnull[6], u->last_login, sizeof(u->last_login));
+	format_time(&a->t[1], a->isnull[7], u->created_at, sizeof(u->created_at));
+	format_time(&a->t[2], a->isnull[8], u->updated_at, sizeof(u->updated_at));
+}
+
+static enum db_rc
+admin_fetch_one(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_admin_user *u)
+{
+	struct admin_row	 a;
+	enum db_rc		 rc;
+
+	memset(&a, 0, sizeof(a));
+	admin_row_bind(&a);
+	rc = db_run(db, id, param, a.r, NULL);
+	if (rc == DB_OK) {
+		admin_row_finish(&a);
+		*u = a.u;
+	}
+	return rc;
+}
+
+enum db_rc
+db_admin_get(struct db *db, int64_t id, struct db_admin_user *u)
+{
+	MYSQL_BIND	 p[1];
+
+	bind_i64(&p[0], &id);
+	return admin_fetch_one(db, SQL_ADMIN_BY_ID, p, u);
+}
+
+enum db_rc
+db_admin_get_by_email(struct db *db, const char *email, size_t len, struct db_admin_user *u)
+{
+	MYSQL_BIND	 p[1];
+	unsigned long	 l;
+
+	bind_str(&p[0], email, len, &l);
+	return admin_fetch_one(db, SQL_ADMIN_BY_EMAIL, p, u);
+}
+
+/* The values SQL_ADMIN_WHERE and SQL_ADMIN_PAGE are bound to. */
+struct admin_filter {
+	char		*pat;		/* the LIKE pattern; the caller frees it */
+	unsigned long	 patlen;
+	int		 admin[2], active[2];
+	int64_t		 limit, offset;
+};
+
+/*
+ * Bind the parameters of SQL_ADMIN_WHERE (and SQL_ADMIN_PAGE when page)
+ * for q into p, their values in f.  -1 on allocation failure.
+ */
+static int
+admin_filter_bind(const struct db_user_query *q, struct admin_filter *f, MYSQL_BIND *p,
+    int page)
+{
+	size_t	 n = q->search != NULL ? q->search_len : 0;
+
+	if ((f->pat = malloc(2 * n + 3)) == NULL)
+		return -1;
+	/* Without a search, "%%": every email (the column is NOT NULL). */
+	f->patlen = (unsigned long)db_like_contains(q->search != NULL ? q->search : "", n, f->pat);
+	f->admin[0] = q->is_admin == 1;
+	f->admin[1] = q->is_admin != 0;
+	f->active[0] = q->is_active == 1;
+	f->active[1] = q->is_active != 0;
+	bind_str(&p[0], f->pat, f->patlen, &f->patlen);
+	bind_int(&p[1], &f->admin[0]);
+	bind_int(&p[2], &f->admin[1]);
+	bind_int(&p[3], &f->active[0]);
+	bind_int(&p[4], &f->active[1]);
+	if (page) {
+		f->limit = q->limit > 0 ? q->limit : INT64_MAX;
+		f->offset = q->offset > 0 ? q->offset : 0;
+		bind_i64(&p[5], &f->limit);
+		bind_i64(&p[6], &f->offset);
+	}
+	return 0;
+}
+
+enum db_rc
+db_admin_count(struct db *db, const struct db_user_query *q, int64_t *n)
+{
+	struct admin_filter	 f;
+	MYSQL_BIND		 p[5], r[1];
+	enum db_rc		 rc;
+
+	if (admin_filter_bind(q, &f, p, 0) == -1)
+		return DB_ERR;
+	memset(r, 0, sizeof(r));
+	bind_i64(&r[0], n);
+	rc = db_run(db, SQL_ADMIN_COUNT, p, r, NULL);
+	free(f.pat);
+	return rc == DB_NONE ? DB_ERR : rc;
+}
+
+/* db_exec's row callback of db_admin_list. */
+static int
+admin_list_row(void *arg)
+{
+	struct admin_row	*a = arg;
+
+	admin_row_finish(a);
+	return a->each(a->arg, &a->u);
+}
+
+enum db_rc
+db_admin_list(struct db *db, const struct db_user_query *q,
+    int (*each)(void *, const struct db_admin_user *), void *arg)
+{
+	struct admin_filter	 f;
+	struct admin_row	*a;
+	MYSQL_BIND		 p[7];
+	enum sql_id		 id;
+	enum db_rc		 rc;
+
+	if ((unsigned)q->order >= DB_ORDER__MAX)
+		return DB_ERR;
+	/* One of the constant ORDER BY clauses, by index. */
+	id = (enum sql_id)(SQL_ADMIN_LIST_EMAIL + 2 * (int)q->order + (q->desc != 0));
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return DB_ERR;
+	if (admin_filter_bind(q, &f, p, 1) == -1) {
+		free(a);
+		return DB_ERR;
+	}
+	admin_row_bind(a);
+	a->each = each;
+	a->arg = arg;
+	rc = db_exec(db, id, p, a->r, NULL, admin_list_row, a);
+	free(f.pat);
+	free(a);
+	return rc;
+}
+
+_Static_assert(SQL_ADMIN_LIST_EMAIL + 2 * DB_ORDER_EMAIL == SQL_ADMIN_LIST_EMAIL &&
+    SQL_ADMIN_LIST_EMAIL + 2 * DB_ORDER_ID + 1 == SQL_ADMIN_LIST_ID_DESC &&
+    SQL_ADMIN_LIST_EMAIL + 2 * DB_ORDER_NAME + 1 == SQL_ADMIN_LIST_NAME_DESC &&
+    SQL_ADMIN_LIST_EMAIL + 2 * DB_ORDER_CREATED_AT + 1 == SQL_ADMIN_LIST_CREATED_AT_DESC,
+    "the list statements follow enum db_user_order, ascending then descending");
+
+enum db_rc
+db_admin_insert(struct db *db, const char *email, size_t elen, const char *name,
+    size_t nlen, int tc, int is_admin, const char *hash, int64_t *id)
+{
+	MYSQL_BIND	 p[5];
+	unsigned long	 l[3];
+
+	tc = tc != 0;
+	is_admin = is_admin != 0;
+	bind_str(&p[0], hash, strlen(hash), &l[0]);
+	bind_str(&p[1], email, elen, &l[1]);
+	bind_str(&p[2], name, nlen, &l[2]);
+	bind_int(&p[3], &tc);
+	bind_int(&p[4], &is_admin);
+	return db_run(db, SQL_ADMIN_INSERT, p, NULL, id);
+}
+
+/* A change of one user: u's fields, or its deletion (u NULL). */
+struct admin_change {
+	int64_t				 id;
+	const struct db_admin_user	*u;
+};
+
+/*
+ * The last-admin rule, in one transaction (db_tx): lock the user changed
+ * (SELECT ... FOR UPDATE by primary key); if it is an active admin and the
+ * change ends that (delete, is_admin or is_active false), lock and count
+ * every active admin (a locking read: it sees the latest committed rows
+ * and waits for rows another transaction is changing) and refuse unless
+ * another one remains.  Two admins demoting each other at once: each
+ * locks its target, then waits for the other's; InnoDB breaks the
+ * deadlock by rolling one back, db_tx runs that one again, and it then
+ * finds itself the last admin.  (A single conditional UPDATE could not
+ * tell the caller why nothing changed: no such user, or the last admin.)
+ */
+static enum db_rc
+admin_change_tx(struct db *db, void *arg)
+{
+	struct admin_change	*ch = arg;
+	const struct db_admin_user *u = ch->u;
+	MYSQL_BIND		 p[6], r[2];
+	unsigned long		 l[2];
+	int64_t			 id = ch->id, admins;
+	int			 is_admin = 0, is_active = 0, tc, adm, act;
+	enum db_rc		 rc;
+
+	memset(r, 0, sizeof(r));
+	bind_i64(&p[0], &id);
+	bind_int(&r[0], &is_admin);
+	bind_int(&r[1], &is_active);
+	if ((rc = db_run(db, SQL_ADMIN_LOCK_USER, p, r, NULL)) != DB_OK)
+		return rc;
+	if (is_admin && is_active && (u == NULL || !u->is_admin || !u->is_active)) {
+		memset(r, 0, sizeof(r));
+		bind_i64(&r[0], &admins);
+		if ((rc = db_run(db, SQL_ADMIN_LOCK_ADMINS, NULL, r, NULL)) != DB_OK)
+			return DB_ERR;
+		if (admins < 2)
+			return DB_LAST_ADMIN;
+	}
+	if (u == NULL) {
+		bind_i64(&p[0], &id);
+		rc = db_run(db, SQL_ADMIN_DELETE, p, NULL, NULL);
+		return rc == DB_NONE ? DB_ERR : rc;	/* the row is locked: it is there */
+	}
+	tc = u->tc != 0;
+	adm = u->is_admin != 0;
+	act = u->is_active != 0;
+	bind_str(&p[0], u->email, u->email_len, &l[0]);
+	bind_str(&p[1], u->name, u->name_len, &l[1]);
+	bind_int(&p[2], &tc);
+	bind_int(&p[3], &adm);
+	bind_int(&p[4], &act);
+	bind_i64(&p[5], &id);
+	rc = db_run(db, SQL_ADMIN_UPDATE, p, NULL, NULL);
+	return rc == DB_NONE ? DB_OK : rc;	/* DB_NONE: nothing differed */
+}
+
+enum db_rc
+db_admin_update(struct db *db, const struct db_admin_user *u)
+{
+	struct admin_change	 ch = { u->id, u };
+
+	return db_tx(db, admin_change_tx, &ch);
+}
+
+enum db_rc
+db_admin_delete(struct db *db, int64_t id)
+{
+	struct admin_change	 ch = { id, NULL };
+
+	return db_tx(db, admin_change_tx, &ch);
 }

@@ -17,6 +17,7 @@ enum db_rc {
 	DB_NONE,	/* no such row */
 	DB_DUP,		/* duplicate key (email taken) */
 	DB_ERR,		/* database unavailable or failed: 503 */
+	DB_LAST_ADMIN,	/* would leave no active admin: refused */
 };
 
 /* A row of accounts_user; text columns are NUL-terminated UTF-8. */
@@ -55,5 +56,81 @@ enum db_rc	 db_user_reset_password(struct db *db, int64_t id, const char *old_ha
 		    const char *new_hash);
 /* Replace old_hash by new_hash unless the password changed meanwhile. */
 enum db_rc	 db_user_rehash(struct db *db, int64_t id, const char *old_hash, const char *new_hash);
+
+
+/*
+ * The administration (admin API, jwtauth-admin): a user as they show it,
+ * never with the password hash.  Timestamps are UTC text
+ * "YYYY-MM-DD HH:MM:SS.ffffff", "" for a NULL last_login.
+ */
+struct db_admin_user {
+	int64_t	 id;
+	char	 email[1024];		/* varchar(255) */
+	size_t	 email_len;
+	char	 name[804];		/* varchar(200) */
+	size_t	 name_len;
+	int	 tc;
+	int	 is_active;
+	int	 is_admin;
+	char	 last_login[32];
+	char	 created_at[32];
+	char	 updated_at[32];
+};
+
+enum db_user_order {
+	DB_ORDER_EMAIL,
+	DB_ORDER_ID,
+	DB_ORDER_NAME,
+	DB_ORDER_CREATED_AT,
+	DB_ORDER__MAX
+};
+
+/* Which users, in which order: the admin list's search, filters and page. */
+struct db_user_query {
+	const char	*search;	/* email contains it (the column's collation:
+					   case-insensitive, as Django's icontains on
+					   MySQL); NULL: every user */
+	size_t		 search_len;
+	int		 is_admin;	/* -1 any, 0, 1 */
+	int		 is_active;	/* -1 any, 0, 1 */
+	enum db_user_order order;
+	int		 desc;		/* descending; ties are by id, ascending */
+	int64_t		 offset;
+	int64_t		 limit;		/* 0: no limit */
+};
+
+/*
+ * LIKE's "contains" pattern for s[0..n): '%', s with '\', '%' and '_'
+ * escaped by '\' (MariaDB's default LIKE escape, as Django's
+ * prep_for_like_query), '%'.  out must hold 2 * n + 3 bytes; the pattern is
+ * NUL-terminated and its length returned.
+ */
+size_t		 db_like_contains(const char *s, size_t n, char *out);
+
+/* The number of users q selects (offset and limit ignored). */
+enum db_rc	 db_admin_count(struct db *db, const struct db_user_query *q, int64_t *n);
+/*
+ * Call each for every user q selects, in q's order; each returns 0 to go
+ * on, else the walk stops (DB_OK).  u is valid during the call only.
+ */
+enum db_rc	 db_admin_list(struct db *db, const struct db_user_query *q,
+		    int (*each)(void *arg, const struct db_admin_user *u), void *arg);
+/* The user with id, DB_NONE when there is none. */
+enum db_rc	 db_admin_get(struct db *db, int64_t id, struct db_admin_user *u);
+/* The user whose email equals (under the column's collation), DB_NONE. */
+enum db_rc	 db_admin_get_by_email(struct db *db, const char *email, size_t len,
+		    struct db_admin_user *u);
+/* Insert an active user; *id receives its id.  DB_DUP when the email is taken. */
+enum db_rc	 db_admin_insert(struct db *db, const char *email, size_t elen,
+		    const char *name, size_t nlen, int tc, int is_admin, const char *hash,
+		    int64_t *id);
+/*
+ * Set email, name, tc, is_admin and is_active (and updated_at) of user
+ * u->id.  DB_NONE: no such user; DB_DUP: the email is taken; DB_LAST_ADMIN:
+ * u is the last active admin and would stop being one (nothing changed).
+ */
+enum db_rc	 db_admin_update(struct db *db, const struct db_admin_user *u);
+/* Delete user id.  DB_NONE, DB_LAST_ADMIN as db_admin_update. */
+enum db_rc	 db_admin_delete(struct db *db, int64_t id);
 
 #endif

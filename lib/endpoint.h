@@ -70,6 +70,15 @@ struct handler {
 	size_t			 nquery;
 	const struct ep_action	*actions;
 	size_t			 nactions;
+	/*
+	 * Fields DRF skips when the body lacks them (HTML forms aside, where a
+	 * missing boolean is False): bit i for fields[i].  partial: every
+	 * field (PATCH, partial=True); optional: those a ModelSerializer makes
+	 * required=False (a model default).  A handler sees which were given
+	 * in ctx.present.
+	 */
+	int			 partial;
+	unsigned int		 optional;
 };
 
 struct endpoint {
@@ -82,6 +91,15 @@ struct endpoint {
 	enum ep_kind		 kind;
 	int			 authenticate;	/* DEFAULT_AUTHENTICATION_CLASSES run */
 	int			 require_auth;	/* permission_classes = [IsAuthenticated] */
+	int			 require_admin;	/* and an active user with is_admin (the
+						   admin API): 403 otherwise */
+	/*
+	 * DRF's get_object() of a generic view: loads ctx.obj from the path
+	 * (404 when there is none) for every method but OPTIONS, after the
+	 * method check and before the body is read, as update() and
+	 * destroy() call it.  NULL for the other views.
+	 */
+	ep_handler		 object;
 	int			 sends_mail;	/* check the mail settings at start-up */
 	struct handler		 handlers[M__MAX];
 };
@@ -100,6 +118,8 @@ struct ctx {
 	int			 authed;	/* JWT authentication succeeded */
 	struct db_user		 user;		/* the authenticated user */
 	struct field_value	*in;		/* validated fields of the handler's table */
+	unsigned int		 present;	/* bit i: in[i] was given (see struct handler) */
+	struct db_admin_user	 obj;		/* the object ep->object loaded */
 	char			*params[EP_MAXPARAMS];	/* decoded path parameters */
 	int			 status;	/* success status the handler chose */
 	struct form		 query;		/* request.query_params: the query string, parsed once */

@@ -37,17 +37,8 @@ post(struct ctx *c)
 
 	if ((e = view_passwords_match(c, &in[REG_PASSWORD], &in[REG_PASSWORD2])) != ERR_OK)
 		return e;
-	if (email_normalize(in[REG_EMAIL].s, in[REG_EMAIL].len, &email) == -1 ||
-	    !buf_ok(&email)) {
-		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+	if ((e = view_normalize_email(c, &in[REG_EMAIL], &email)) != ERR_OK)
 		goto out;
-	}
-	if (py_utf8_len(email.p, email.len) > 255) {
-		/* str.lower() can lengthen a domain ("İ" -> "i̇"); the column holds 255. */
-		verr_add(&c->err.verr, "email", "Ensure this field has no more than 255 characters.");
-		e = errinfo_set(&c->err, ERR_INVALID, NULL);
-		goto out;
-	}
 	if ((e = view_hash_password(c, &in[REG_PASSWORD], "password", hash, sizeof(hash))) != ERR_OK)
 		goto out;
 	switch ((rc = db_user_insert(c->db, email.p, email.len, in[REG_NAME].s, in[REG_NAME].len,

@@ -19,6 +19,9 @@ enum err {
 	ERR_USER_NOT_FOUND,	/* the token's user does not exist */
 	ERR_USER_INACTIVE,	/* the token's user is inactive */
 	ERR_NOT_AUTHENTICATED,	/* IsAuthenticated without credentials */
+	ERR_FORBIDDEN,		/* the admin API for a user who is not an active admin */
+	ERR_OBJECT_NOT_FOUND,	/* get_object(): no such user (Http404) */
+	ERR_INVALID_PAGE,	/* the list's page does not exist */
 	ERR_METHOD,		/* the view has no handler for it; detail: the method */
 	ERR_TOO_LARGE,		/* the body is over the cap; detail: the cap */
 	ERR_MEDIA_TYPE,		/* no parser for the Content-Type; detail: DRF's text */

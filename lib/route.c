@@ -49,7 +49,6 @@ void
 route_slash_location(const char *path, const char *query, struct buf *out)
 {
 	static const char safe_path[] = "/:@&+$,-_.!~*'()";
-	static const char safe_query[] = "/#%[]=:;$&()+,!?*@'~-_.";
 	const unsigned char *s;
 
 	for (s = (const unsigned char *)path; *s != '\0'; s++) {
@@ -63,6 +62,15 @@ route_slash_location(const char *path, const char *query, struct buf *out)
 	if (query[0] == '\0')
 		return;
 	buf_putc(out, '?');
+	route_iri_query(query, out);
+}
+
+void
+route_iri_query(const char *query, struct buf *out)
+{
+	static const char safe_query[] = "/#%[]=:;$&()+,!?*@'~-_.";
+	const unsigned char *s;
+
 	for (s = (const unsigned char *)query; *s != '\0'; s++) {
 		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') || strchr(safe_query, *s) != NULL)

@@ -27,4 +27,10 @@ int	 route_match(const char *base, int nparams, const char *path, char *params[]
  */
 void	 route_slash_location(const char *path, const char *query, struct buf *out);
 
+/*
+ * The raw QUERY_STRING query as Django's iri_to_uri() writes its Latin-1
+ * reading (WSGI), appended to out: what get_full_path() puts after '?'.
+ */
+void	 route_iri_query(const char *query, struct buf *out);
+
 #endif

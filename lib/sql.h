@@ -14,6 +14,23 @@ enum sql_id {
 	SQL_USER_SET_PASSWORD,	/* change/reset: user.save() also bumps updated_at */
 	SQL_USER_REHASH,	/* login upgrade: password only, and only if unchanged meanwhile */
 	SQL_USER_RESET_PASSWORD,/* reset: only while the hash the token was made from is current */
+	/* The administration (admin API, jwtauth-admin). */
+	SQL_ADMIN_BY_ID,	/* one user as the admin shows it */
+	SQL_ADMIN_BY_EMAIL,
+	SQL_ADMIN_COUNT,	/* the list's count: search and filters */
+	SQL_ADMIN_LIST_EMAIL,	/* the list's page: SQL_ADMIN_LIST_EMAIL + 2 * order + desc */
+	SQL_ADMIN_LIST_EMAIL_DESC,
+	SQL_ADMIN_LIST_ID,
+	SQL_ADMIN_LIST_ID_DESC,
+	SQL_ADMIN_LIST_NAME,
+	SQL_ADMIN_LIST_NAME_DESC,
+	SQL_ADMIN_LIST_CREATED_AT,
+	SQL_ADMIN_LIST_CREATED_AT_DESC,
+	SQL_ADMIN_INSERT,	/* add a user, admin or not */
+	SQL_ADMIN_LOCK_USER,	/* in a transaction: the user changed or deleted, locked */
+	SQL_ADMIN_LOCK_ADMINS,	/* in a transaction: the active admins, locked, counted */
+	SQL_ADMIN_UPDATE,	/* change a user (not the password: SQL_USER_SET_PASSWORD) */
+	SQL_ADMIN_DELETE,
 	SQL__MAX
 };
 
@@ -21,9 +38,40 @@ enum sql_id {
 #define SQL_USER_COLUMNS \
 	"id, password, last_login, email, name, tc, is_active"
 
+/*
+ * The admin's columns, and its list's filters: the search is a LIKE
+ * pattern made by db_like_contains() ('%' alone when there is none), each
+ * filter a pair (0, 1 for any; 0, 0 or 1, 1).  One WHERE for every
+ * combination, so the statements are a fixed set; the order is one of
+ * constant ORDER BY clauses chosen by index, never request text.
+ */
+#define SQL_ADMIN_COLUMNS \
+	"id, email, name, tc, is_active, is_admin, last_login, created_at, updated_at"
+#define SQL_ADMIN_WHERE \
+	" FROM accounts_user WHERE email LIKE ? AND is_admin IN (?, ?) AND is_active IN (?, ?)"
+#define SQL_ADMIN_PAGE \
+	" LIMIT ? OFFSET ?"
+
+/*
+ * Transactions (db.c's db_tx): READ COMMITTED, so that a locking read of
+ * the active admins (no index on is_admin) locks the rows that match, not
+ * every row it scans as REPEATABLE READ's next-key locks would.
+ */
+#define SQL_TX_ISOLATION \
+	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
+#define SQL_TX_BEGIN \
+	"START TRANSACTION"
+
+/*
+ * scan: 1 for a statement that reads every row by design, as Django
+ * admin's changelist does: a substring search (LIKE '%text%') and the
+ * filters on is_admin/is_active cannot use an index, nor can counting the
+ * active admins.  An EXPLAIN without a key is expected for these.
+ */
 struct sql_def {
 	const char	*text;
 	int		 idempotent;	/* safe to run again after a lost connection */
+	int		 scan;		/* reads every row by design (see above) */
 };
 
 static const struct sql_def sql_defs[SQL__MAX] = {
@@ -43,6 +91,46 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	[SQL_USER_RESET_PASSWORD] = {
 	    "UPDATE accounts_user SET password = ?, updated_at = UTC_TIMESTAMP(6) "
 	    "WHERE id = ? AND password = ?", 1 },
+	[SQL_ADMIN_BY_ID] = {
+	    "SELECT " SQL_ADMIN_COLUMNS " FROM accounts_user WHERE id = ?", 1, 0 },
+	[SQL_ADMIN_BY_EMAIL] = {
+	    "SELECT " SQL_ADMIN_COLUMNS " FROM accounts_user WHERE email = ?", 1, 0 },
+	[SQL_ADMIN_COUNT] = {
+	    "SELECT COUNT(*)" SQL_ADMIN_WHERE, 1, 1 },
+	[SQL_ADMIN_LIST_EMAIL] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY email, id" SQL_ADMIN_PAGE, 1, 1 },
+	[SQL_ADMIN_LIST_EMAIL_DESC] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY email DESC, id" SQL_ADMIN_PAGE,
+	    1, 1 },
+	[SQL_ADMIN_LIST_ID] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY id" SQL_ADMIN_PAGE, 1, 1 },
+	[SQL_ADMIN_LIST_ID_DESC] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY id DESC" SQL_ADMIN_PAGE, 1, 1 },
+	[SQL_ADMIN_LIST_NAME] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY name, id" SQL_ADMIN_PAGE, 1, 1 },
+	[SQL_ADMIN_LIST_NAME_DESC] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY name DESC, id" SQL_ADMIN_PAGE,
+	    1, 1 },
+	[SQL_ADMIN_LIST_CREATED_AT] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY created_at, id" SQL_ADMIN_PAGE,
+	    1, 1 },
+	[SQL_ADMIN_LIST_CREATED_AT_DESC] = {
+	    "SELECT " SQL_ADMIN_COLUMNS SQL_ADMIN_WHERE " ORDER BY created_at DESC, id"
+	    SQL_ADMIN_PAGE, 1, 1 },
+	[SQL_ADMIN_INSERT] = {
+	    "INSERT INTO accounts_user (password, last_login, email, name, tc, "
+	    "is_active, is_admin, created_at, updated_at) "
+	    "VALUES (?, NULL, ?, ?, ?, 1, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))", 0, 0 },
+	[SQL_ADMIN_LOCK_USER] = {
+	    "SELECT is_admin, is_active FROM accounts_user WHERE id = ? FOR UPDATE", 1, 0 },
+	[SQL_ADMIN_LOCK_ADMINS] = {
+	    "SELECT COUNT(*) FROM accounts_user WHERE is_admin = 1 AND is_active = 1 FOR UPDATE",
+	    1, 1 },
+	[SQL_ADMIN_UPDATE] = {
+	    "UPDATE accounts_user SET email = ?, name = ?, tc = ?, is_admin = ?, is_active = ?, "
+	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?", 0, 0 },
+	[SQL_ADMIN_DELETE] = {
+	    "DELETE FROM accounts_user WHERE id = ?", 0, 0 },
 };
 
 #endif

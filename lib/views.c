@@ -7,8 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "dtime.h"
+#include "email.h"
 #include "log.h"
 #include "pw.h"
+#include "pycompat.h"
 #include "token.h"
 #include "views.h"
 
@@ -18,13 +21,14 @@ view_email_unused(void *arg, const char *s, size_t n, enum err *e)
 	struct ctx	*c = arg;
 	struct db_user	 u;
 	enum db_rc	 rc = db_user_by_email(c->db, s, n, &u);
+	int64_t		 id = u.id;
 
 	explicit_bzero(&u, sizeof(u));
 	switch (rc) {
 	case DB_NONE:
 		return 1;
 	case DB_OK:
-		return 0;
+		return c->obj.id != 0 && id == c->obj.id;
 	default:
 		*e = view_db_error(c, rc);
 		return -1;
@@ -92,4 +96,89 @@ view_db_error(struct ctx *c, enum db_rc rc)
 		return errinfo_set(&c->err, ERR_UNAVAILABLE, NULL);
 	log_err("unexpected database answer %d", (int)rc);
 	return errinfo_set(&c->err, ERR_INTERNAL, NULL);
+}
+
+enum err
+view_normalize_email(struct ctx *c, const struct field_value *email, struct buf *out)
+{
+	if (email_normalize(email->s, email->len, out) == -1 || !buf_ok(out))
+		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
+	if (py_utf8_len(out->p, out->len) > 255) {
+		/* str.lower() can lengthen a domain ("İ" -> "i̇"); the column holds 255. */
+		verr_add(&c->err.verr, "email", "Ensure this field has no more than 255 characters.");
+		return errinfo_set(&c->err, ERR_INVALID, NULL);
+	}
+	return ERR_OK;
+}
+
+/* A DateTimeField's value: its text, or null. */
+static enum err
+admin_time(struct ctx *c, const char *key, const char *utc)
+{
+	char	 iso[DT_ISO_MAX];
+
+	jout_key(&c->out, key);
+	if (utc[0] == '\0') {
+		jout_null(&c->out);
+		return ERR_OK;
+	}
+	if (dt_iso_local(utc, iso, sizeof(iso)) == -1) {
+		log_err("cannot render the datetime \"%s\"", utc);
+		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
+	}
+	jout_cstr(&c->out, iso);
+	return ERR_OK;
+}
+
+enum err
+view_admin_user(struct ctx *c, const struct db_admin_user *u)
+{
+	struct jout	*j = &c->out;
+	enum err	 e;
+
+	jout_obj_open(j);
+	jout_key(j, "id");
+	jout_int(j, (long long)u->id);
+	jout_key(j, "email");
+	jout_str(j, u->email, u->email_len);
+	jout_key(j, "name");
+	jout_str(j, u->name, u->name_len);
+	jout_key(j, "tc");
+	jout_bool(j, u->tc);
+	jout_key(j, "is_active");
+	jout_bool(j, u->is_active);
+	jout_key(j, "is_admin");
+	jout_bool(j, u->is_admin);
+	if ((e = admin_time(c, "last_login", u->last_login)) != ERR_OK ||
+	    (e = admin_time(c, "created_at", u->created_at)) != ERR_OK ||
+	    (e = admin_time(c, "updated_at", u->updated_at)) != ERR_OK)
+		return e;
+	jout_obj_close(j);
+	return ERR_OK;
+}
+
+enum err
+view_admin_object(struct ctx *c)
+{
+	const char	*p = c->params[0];
+	int64_t		 id = 0;
+	enum db_rc	 rc;
+
+	if (p == NULL || *p == '\0')
+		return errinfo_set(&c->err, ERR_OBJECT_NOT_FOUND, NULL);
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || id > (INT64_MAX - (*p - '0')) / 10)
+			return errinfo_set(&c->err, ERR_OBJECT_NOT_FOUND, NULL);
+		id = id * 10 + (*p - '0');
+	}
+	switch ((rc = db_admin_get(c->db, id, &c->obj))) {
+	case DB_OK:
+		return ERR_OK;
+	case DB_NONE:
+		memset(&c->obj, 0, sizeof(c->obj));
+		return errinfo_set(&c->err, ERR_OBJECT_NOT_FOUND, NULL);
+	default:
+		memset(&c->obj, 0, sizeof(c->obj));
+		return view_db_error(c, rc);
+	}
 }

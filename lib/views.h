@@ -17,7 +17,11 @@
 /* The seed's serializers' password2 check. */
 #define VIEW_MSG_MISMATCH	"Password and Confirm password doesn't match!"
 
-/* UniqueValidator(queryset=User.objects.all()) on email; arg is the struct ctx. */
+/*
+ * UniqueValidator(queryset=User.objects.all()) on email; arg is the struct
+ * ctx.  An update's own row (c->obj, loaded by get_object) does not count,
+ * as the validator excludes the instance.
+ */
 int	 view_email_unused(void *arg, const char *s, size_t n, enum err *e);
 
 /*
@@ -26,6 +30,34 @@ int	 view_email_unused(void *arg, const char *s, size_t n, enum err *e);
  */
 enum err view_passwords_match(struct ctx *c, const struct field_value *pw,
 	    const struct field_value *pw2);
+
+/*
+ * BaseUserManager.normalize_email of a validated email into out (the
+ * caller frees it): ERR_OK, or ERR_INVALID when lower-casing the domain
+ * made it longer than the column's 255 characters.
+ */
+enum err view_normalize_email(struct ctx *c, const struct field_value *email, struct buf *out);
+
+/*
+ * A user as the admin API shows it into c->out: id, email, name, tc,
+ * is_active, is_admin, last_login, created_at, updated_at, datetimes as
+ * DRF renders them (dtime.h), never the password.
+ */
+enum err view_admin_user(struct ctx *c, const struct db_admin_user *u);
+
+/* The admin API's refusals to leave no active admin (non_field_errors). */
+#define VIEW_MSG_LAST_ADMIN_DELETE \
+	"This is the last active admin: it cannot be deleted."
+#define VIEW_MSG_LAST_ADMIN_CHANGE \
+	"This is the last active admin: it cannot be deactivated or lose is_admin."
+
+/*
+ * get_object() of the admin API's user views (struct endpoint.object):
+ * the user whose id is the path's first parameter (Django's <int:pk>:
+ * digits; a value beyond int64 names nobody) into c->obj.
+ * ERR_OBJECT_NOT_FOUND (404 "Not found.") when there is none.
+ */
+enum err view_admin_object(struct ctx *c);
 
 /* {"refresh": ..., "access": ...} for user id into c->out (get_tokens_for_user). */
 enum err view_token_pair(struct ctx *c, int64_t id);

@@ -157,3 +157,28 @@ def reset_secrets(msg):
     uid = re.search(r'^uid:\s+(\S+)\s*$', body, re.M).group(1)
     tok = re.search(r'^token:\s+(\S+)\s*$', body, re.M).group(1)
     return uid, tok, body
+
+
+# ---------------------------------------------------------------- the admin API
+P_ADMIN_USERS = '/api/admin/users/'
+ALLOW_ADMIN_USERS = 'GET, POST, HEAD, OPTIONS'
+ALLOW_ADMIN_USER = 'GET, PUT, PATCH, DELETE, HEAD, OPTIONS'
+FORBIDDEN = errors(detail='You do not have permission to perform this action.')
+
+
+def p_admin_user(uid):
+    return '%s%s/' % (P_ADMIN_USERS, uid)
+
+
+def make_admin(s, email, admin=True):
+    """Set is_admin of the user with email (the harness's SQL access; as the CLI's
+    `users set EMAIL --admin yes` would)."""
+    s.db.sql("UPDATE accounts_user SET is_admin = %d WHERE email = '%s'"
+             % (1 if admin else 0, email.replace("\\", "\\\\").replace("'", "''")))
+
+
+def admin_user(s, **kw):
+    """A new registered user made an admin: (email, id, access header dict)."""
+    email, uid, access, _ = register(s, **kw)
+    make_admin(s, email)
+    return email, uid, {'Authorization': 'Bearer ' + access}
