@@ -10,7 +10,7 @@ import re
 import time
 
 import harness
-from api import P_LOGIN, new_email, register
+from api import P_LOGIN, make_admin, new_email, register
 from test_browser import Browser
 
 P_ADMIN_USERS = '/api/admin/users/'
@@ -91,10 +91,6 @@ class Page(Browser):
 
 def admin_get(s, token, path):
     return s.request('GET', path, headers={'Authorization': 'Bearer ' + token})
-
-
-def make_admin(s, email):
-    s.db.sql("UPDATE accounts_user SET is_admin = 1 WHERE email = '%s'" % email.replace("'", "''"))
 
 
 def t_admin_page(s, t):
