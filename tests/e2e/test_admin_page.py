@@ -229,7 +229,8 @@ def t_admin_page(s, t):
 
         # Delete through the confirmation page.
         b.op('click', css='#delete-link')
-        t.eq(b.op('wait', css='h1'), 'Are you sure?', '[admin page] delete: the confirmation page')
+        t.ok(b.op('wait', css='h1', text='Are you sure?'), '[admin page] delete: the confirmation page')
+        b.op('wait', css='#deleted-objects')
         t.eq(b.texts('#deleted-objects li'), ['User: ' + new], '[admin page] delete: lists the user')
         b.op('click', css='#confirm-delete')
         b.op('wait', css='#messages p', text='was deleted successfully')
