@@ -784,3 +784,33 @@ db_admin_delete(struct db *db, int64_t id)
 
 	return db_tx(db, admin_change_tx, &ch);
 }
+
+enum db_rc
+db_schema(struct db *db, char *cols, size_t colsz, char *keys, size_t keysz)
+{
+	MYSQL_BIND	 r[2];
+	unsigned long	 len[2];
+	my_bool		 isnull[2], error[2];
+	enum db_rc	 rc;
+	size_t		 i;
+
+	if (colsz == 0 || keysz == 0)
+		return DB_ERR;
+	memset(r, 0, sizeof(r));
+	r[0].buffer_type = MYSQL_TYPE_STRING;
+	r[0].buffer = cols;
+	r[0].buffer_length = colsz - 1;
+	r[1].buffer_type = MYSQL_TYPE_STRING;
+	r[1].buffer = keys;
+	r[1].buffer_length = keysz - 1;
+	for (i = 0; i < 2; i++) {
+		r[i].length = &len[i];
+		r[i].is_null = &isnull[i];
+		r[i].error = &error[i];
+	}
+	if ((rc = db_run(db, SQL_SCHEMA, NULL, r, NULL)) != DB_OK)
+		return rc;
+	cols[isnull[0] ? 0 : len[0]] = '\0';
+	keys[isnull[1] ? 0 : len[1]] = '\0';
+	return DB_OK;
+}

@@ -132,5 +132,12 @@ enum db_rc	 db_admin_insert(struct db *db, const char *email, size_t elen,
 enum db_rc	 db_admin_update(struct db *db, const struct db_admin_user *u);
 /* Delete user id.  DB_NONE, DB_LAST_ADMIN as db_admin_update. */
 enum db_rc	 db_admin_delete(struct db *db, int64_t id);
+/*
+ * accounts_user as the server describes it (jwtauth-admin check): cols gets
+ * "name type YES|NO[ extra]" per column joined by ", ", keys "index(column)"
+ * per column of each unique key joined by " " (PRIMARY first); "" when the
+ * table is missing.  DB_OK, or DB_ERR (unreachable, or a text too long).
+ */
+enum db_rc	 db_schema(struct db *db, char *cols, size_t colsz, char *keys, size_t keysz);
 
 #endif

@@ -212,6 +212,41 @@ field_validate(const struct field_spec *specs, size_t n, const struct form *f,
 	return ERR_OK;
 }
 
+enum err
+field_text(const struct field_spec *spec, const char *s, size_t n, void *check_arg,
+    struct field_value *out, struct verr *v)
+{
+	struct val	 val;
+	enum err	 e;
+
+	memset(&val, 0, sizeof(val));
+	val.kind = V_STR;
+	val.s = s;
+	val.len = n;
+	memset(out, 0, sizeof(*out));
+	if ((e = char_field(spec, &val, check_arg, out, v)) != ERR_OK) {
+		field_free(out, 1);
+		return e;
+	}
+	if (verr_has(v, spec->name)) {
+		field_free(out, 1);
+		return ERR_INVALID;
+	}
+	return ERR_OK;
+}
+
+int
+field_bool_text(const char *s, size_t n, int *b)
+{
+	struct val	 val;
+
+	memset(&val, 0, sizeof(val));
+	val.kind = V_STR;
+	val.s = s;
+	val.len = n;
+	return bool_value(&val, b);
+}
+
 void
 field_free(struct field_value *out, size_t n)
 {

@@ -53,6 +53,20 @@ struct field_value {
 enum err field_validate(const struct field_spec *specs, size_t n, const struct form *f,
 	    void *check_arg, struct field_value *out, struct verr *v);
 
+/*
+ * One FT_CHAR/FT_EMAIL value given as text (a terminal's line, a command's
+ * argument) rather than in a body: the checks field_validate runs on a
+ * string member, with the same messages, added to v under spec->name
+ * (which v must not hold yet).
+ * out gets the stripped value (free with field_free) unless ERR_INVALID.
+ * Returns ERR_OK, ERR_INVALID (v filled), or what the check reported.
+ */
+enum err field_text(const struct field_spec *spec, const char *s, size_t n, void *check_arg,
+	    struct field_value *out, struct verr *v);
+
+/* BooleanField's strings ("yes", "false", "1", ...): 0 with *b set, or -1. */
+int	 field_bool_text(const char *s, size_t n, int *b);
+
 /* Free and wipe (values may be passwords) out[0..n-1]. */
 void	 field_free(struct field_value *out, size_t n);
 

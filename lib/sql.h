@@ -31,6 +31,7 @@ enum sql_id {
 	SQL_ADMIN_LOCK_ADMINS,	/* in a transaction: the active admins, locked, counted */
 	SQL_ADMIN_UPDATE,	/* change a user (not the password: SQL_USER_SET_PASSWORD) */
 	SQL_ADMIN_DELETE,
+	SQL_SCHEMA,		/* jwtauth-admin check: accounts_user's columns and unique keys */
 	SQL__MAX
 };
 
@@ -131,6 +132,16 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?", 0, 0 },
 	[SQL_ADMIN_DELETE] = {
 	    "DELETE FROM accounts_user WHERE id = ?", 0, 0 },
+	/* One row: "name type NULL-ability[ extra]" per column, "index(column)" per unique key. */
+	[SQL_SCHEMA] = {
+	    "SELECT (SELECT GROUP_CONCAT(CONCAT_WS(' ', column_name, column_type, is_nullable, "
+	    "NULLIF(extra, '')) ORDER BY ordinal_position SEPARATOR ', ') "
+	    "FROM information_schema.columns "
+	    "WHERE table_schema = DATABASE() AND table_name = 'accounts_user'), "
+	    "(SELECT GROUP_CONCAT(CONCAT(index_name, '(', column_name, ')') "
+	    "ORDER BY index_name = 'PRIMARY' DESC, index_name, seq_in_index SEPARATOR ' ') "
+	    "FROM information_schema.statistics "
+	    "WHERE table_schema = DATABASE() AND table_name = 'accounts_user' AND non_unique = 0)", 1, 0 },
 };
 
 #endif

@@ -12,11 +12,13 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 import re
+import subprocess
 import time
 import uuid
 
-from harness import SECRET
+from harness import BUILD, SECRET
 
 P_REGISTER = '/api/user/register/'
 P_LOGIN = '/api/user/login/'
@@ -170,15 +172,50 @@ def p_admin_user(uid):
     return '%s%s/' % (P_ADMIN_USERS, uid)
 
 
-def make_admin(s, email, admin=True):
-    """Set is_admin of the user with email (the harness's SQL access; as the CLI's
-    `users set EMAIL --admin yes` would)."""
-    s.db.sql("UPDATE accounts_user SET is_admin = %d WHERE email = '%s'"
-             % (1 if admin else 0, email.replace("\\", "\\\\").replace("'", "''")))
-
-
 def admin_user(s, **kw):
     """A new registered user made an admin: (email, id, access header dict)."""
     email, uid, access, _ = register(s, **kw)
     make_admin(s, email)
     return email, uid, {'Authorization': 'Bearer ' + access}
+
+
+# jwtauth-admin as built (a libtool wrapper that finds the library in the build).
+ADMIN_CLI = os.path.join(BUILD, 'sbin', 'jwtauth-admin')
+
+
+def admin_env(s, extra=None):
+    """The environment jwtauth-admin runs in against stack s: its configuration file only."""
+    e = {'PATH': '/usr/bin:/bin', 'JWTAUTH_CONFIG': s.config_path, 'LC_ALL': 'C.UTF-8'}
+    for k in ('ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LD_LIBRARY_PATH'):
+        if k in os.environ:
+            e[k] = os.environ[k]
+    e.update(extra or {})
+    return e
+
+
+def admin_cli(s, *args, env=None, input=None):
+    """Run jwtauth-admin ARGS against stack s (stdin a pipe, never a terminal):
+    (status, stdout, stderr)."""
+    p = subprocess.run([ADMIN_CLI] + list(args), env=admin_env(s, env),
+                       input=(input or '').encode(), capture_output=True, timeout=120)
+    # Decoded as they are: CSV's CRLF line ends stay.
+    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+
+
+def make_admin(s, email, name=None, password=None, admin=True):
+    """An admin made as an operator makes one, through jwtauth-admin.  With name and
+    password: a new active admin (createsuperuser --noinput), whose id is returned.
+    Without: the existing user email gets is_admin = admin (users set EMAIL --admin
+    yes|no; the last-admin rule applies)."""
+    if name is None and password is None:
+        rc, out, err = admin_cli(s, 'users', 'set', email, '--admin', 'yes' if admin else 'no')
+        if rc != 0:
+            raise AssertionError('jwtauth-admin users set failed (%d): %s' % (rc, err.strip()))
+        return None
+    rc, out, err = admin_cli(s, 'createsuperuser', '--noinput', '--email', email, '--name', name, '--tc',
+                             env={'JWTAUTH_SUPERUSER_PASSWORD': password})
+    if rc != 0:
+        raise AssertionError('jwtauth-admin createsuperuser failed (%d): %s' % (rc, err.strip()))
+    out = s.db.sql("SELECT id FROM accounts_user WHERE email = '%s'"
+                   % email.replace('\\', '\\\\').replace("'", "''"))
+    return int(out.split()[0])

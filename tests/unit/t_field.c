@@ -106,6 +106,35 @@ render(const struct verr *v, struct buf *b)
 	jout_obj_close(&j);
 }
 
+/* field_text: one value as text, the messages field_validate gives a body's string member. */
+static const struct {
+	int		 spec;
+	const char	*text;
+	const char	*errors;	/* rendered verr, NULL when valid */
+	const char	*value;		/* the stripped value when valid */
+} text_vec[] = {
+	{ F_EMAIL, "  a@example.com ", NULL, "a@example.com" },
+	{ F_EMAIL, "", "{\"email\": [\"This field may not be blank.\"]}", NULL },
+	{ F_EMAIL, "not-an-email", "{\"email\": [\"Enter a valid email address.\"]}", NULL },
+	{ F_EMAIL, "TAKEN@example.com", "{\"email\": [\"user with this email already exists.\"]}", NULL },
+	{ F_NAME, " \t", "{\"name\": [\"This field may not be blank.\"]}", NULL },
+	{ F_NAME, " abcde ", NULL, "abcde" },
+	{ F_NAME, "abcdef", "{\"name\": [\"Ensure this field has no more than 5 characters.\"]}", NULL },
+	{ F_NAME, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", NULL, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9" },
+	{ F_PASSWORD, "123456789", "{\"password\": [\"Ensure this field has no more than 8 bytes.\"]}", NULL },
+	{ F_PASSWORD, " 12345678 ", NULL, "12345678" },
+};
+
+/* field_bool_text: BooleanField's strings. */
+static const struct {
+	const char	*text;
+	int		 want;		/* 1, 0, or -1 (invalid) */
+} bool_vec[] = {
+	{ "yes", 1 }, { "True", 1 }, { "1", 1 }, { "on", 1 }, { "Y", 1 },
+	{ "no", 0 }, { "FALSE", 0 }, { "0", 0 }, { "off", 0 }, { "n", 0 },
+	{ "", -1 }, { "maybe", -1 }, { " yes", -1 }, { "yEs", -1 }, { "2", -1 },
+};
+
 int
 main(void)
 {
@@ -141,6 +170,30 @@ main(void)
 			}
 		}
 		form_free(&f);
+	}
+	for (i = 0; i < sizeof(text_vec) / sizeof(text_vec[0]); i++) {
+		struct field_value	 one;
+
+		memset(&v, 0, sizeof(v));
+		e = field_text(&specs[text_vec[i].spec], text_vec[i].text, strlen(text_vec[i].text),
+		    NULL, &one, &v);
+		buf_reset(&b);
+		if (text_vec[i].errors != NULL) {
+			is_int(e, ERR_INVALID, "text %zu invalid", i);
+			render(&v, &b);
+			is_str(buf_str(&b), text_vec[i].errors, "text %zu errors", i);
+			ok(one.s == NULL, "text %zu: no value", i);
+		} else {
+			is_int(e, ERR_OK, "text %zu valid", i);
+			is_str(one.s != NULL ? one.s : "(null)", text_vec[i].value, "text %zu value", i);
+			field_free(&one, 1);
+		}
+	}
+	for (i = 0; i < sizeof(bool_vec) / sizeof(bool_vec[0]); i++) {
+		int	 bv = -1, rc;
+
+		rc = field_bool_text(bool_vec[i].text, strlen(bool_vec[i].text), &bv);
+		is_int(rc == -1 ? -1 : bv, bool_vec[i].want, "bool \"%s\"", bool_vec[i].text);
 	}
 	ok(taken_calls > 0, "the unique check ran");
 	ok(field_equal(&p1, &p2), "equal passwords");
