@@ -1,8 +1,9 @@
 """The admin page at /admin/ (www/admin/): how the web server serves it (only its three
 files, the redirect, the security headers), then the page itself in headless Chromium
-(tests/e2e/browser.py's "op" lines) against the real admin API: log in as an admin and
-as a user who is not one, search, filter, order, add, change, set a password, delete
-through the confirmation page, log out.  A screenshot of the list is kept in
+(tests/e2e/browser.py's "op" lines) against the real admin API: an admin made with
+`jwtauth-admin createsuperuser` logs in, so does a user who is not one (refused); search,
+filter, order, add, change, set a password, delete through the confirmation page, log out;
+the access token renewed before it expires.  A screenshot of the list is kept in
 build/tests/e2e/artefacts/admin-list-MODE.png."""
 import json
 import os
@@ -96,8 +97,7 @@ def admin_get(s, token, path):
 def t_admin_page(s, t):
     tag = 'pg%d' % (int(time.time() * 1000) % 10 ** 7)
     admin_email = '%s.admin@example.com' % tag
-    register(s, admin_email, password='Admin-pass-1', name='%s Admin' % tag)
-    make_admin(s, admin_email)
+    make_admin(s, admin_email, name='%s Admin' % tag, password='Admin-pass-1')   # createsuperuser
     plain_email, _, _, _ = register(s, '%s.plain@example.com' % tag, password='Plain-pass-1', name='%s Zed' % tag)
     for i, n in enumerate(('Carol', 'Bob', 'Dave')):
         register(s, '%s.u%d@example.com' % (tag, i), name='%s %s' % (tag, n), tc=bool(i % 2))
@@ -269,8 +269,7 @@ def t_admin_page_refresh(s, t):
     try:
         s2.start()
         email = new_email('pageadmin')
-        register(s2, email, password='Admin-pass-1')
-        make_admin(s2, email)
+        make_admin(s2, email, name='Page Admin', password='Admin-pass-1')
         b = Page(s2)
         if not t.ok('ready' in b.first, '[admin page refresh] headless Chromium', b.first.get('error')):
             return
