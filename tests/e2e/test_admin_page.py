@@ -9,6 +9,7 @@ import json
 import os
 import re
 import time
+import types
 
 import harness
 from api import P_LOGIN, make_admin, new_email, register
@@ -70,7 +71,11 @@ def t_admin_page_served(s, t):
 
 
 class Page(Browser):
-    """browser.py driving Chromium on the admin page."""
+    """browser.py driving Chromium on the admin page.  Its own page (for cross-origin
+    calls) is not used here: it goes on any free port, not on 3000."""
+
+    def __init__(self, s):
+        Browser.__init__(self, types.SimpleNamespace(root=s.root, port=s.port, browser_port=harness.free_port()))
 
     def op(self, op, **kw):
         kw['op'] = op
@@ -266,6 +271,7 @@ def t_admin_page_refresh(s, t):
     of its own whose access tokens live 25 seconds (the page renews them 20 seconds early)."""
     s2 = harness.Stack(s.mode, config_extra='access_token_lifetime = 25\n', env=s.env)
     b = None
+    failed = t.failed
     try:
         s2.start()
         email = new_email('pageadmin')
@@ -292,4 +298,6 @@ def t_admin_page_refresh(s, t):
     finally:
         if b is not None:
             b.close()
-        s2.stop()
+        s2.stop(keep=t.failed != failed)
+        if t.failed != failed:
+            print('# [%s] admin page refresh: state kept in %s' % (s.mode, s2.root), flush=True)
