@@ -749,6 +749,11 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     $('logout').addEventListener('click', logout);
+    /* The skip link must not change the fragment (that is the route). */
+    document.querySelector('a.skip').addEventListener('click', function (ev) {
+      ev.preventDefault();
+      $('content').focus();
+    });
     window.addEventListener('hashchange', route);
     route();
   });
