@@ -146,6 +146,9 @@ def t_admin_page(s, t):
         t.eq([h.rstrip('\u25b2\u25bc') for h in b.texts('#result_list thead th')], ['Email', 'Name', 'Tc', 'Is admin'],
              '[admin page] list: the columns')
         t.eq(b.op('script', js='return location.hash;'), '#/users', '[admin page] list: #/users')
+        b.op('script', js='document.querySelector("a.skip").click();')
+        t.eq((b.op('script', js='return location.hash;'), b.focused()), ('#/users', 'content'),
+             '[admin page] the skip link focuses the content, the view stays')
 
         # Search by email.
         b.op('type', css='#searchbar', text=tag + '\n')
