@@ -14,9 +14,10 @@ NAME is one of
     apache-fcgid       Apache's mod_fcgid starts them
     apache-cgi         Apache's mod_cgi, laid out as on shared hosting (.htaccess)
     apache-proxy-fcgi  spawn-fcgi processes on unix sockets, mod_proxy_fcgi in front
---share is the directory holding endpoints.list, lighttpd-conf/ and apache-conf/
-($datadir/jwtauth after make install); repeat it to search several (a build
-directory, which holds the generated configurations, then the source tree).  --setenv passes variables to the
+--share is the directory holding endpoints.list, lighttpd-conf/, apache-conf/ and
+www/ (the admin page, served at /admin/) ($datadir/jwtauth after make install);
+repeat it to search several (a build directory, which holds the generated
+configurations, then the source tree).  --setenv passes variables to the
 binaries (e.g. ASAN_OPTIONS).  The binaries find the configuration through
 JWTAUTH_CONFIG, except with apache-cgi, where it sits beside them in cgi-bin/
 unless --setenv JWTAUTH_CONFIG=... says otherwise.  --include adds a configuration
@@ -60,6 +61,8 @@ def endpoints(a):
 
 SERVERS = ('lighttpd-fastcgi', 'lighttpd-cgi', 'lighttpd-spawn', 'apache-fcgid', 'apache-cgi',
            'apache-proxy-fcgi')
+# The admin page's files (www/admin/), served at /admin/.
+ADMIN_FILES = ('index.html', 'admin.css', 'admin.js')
 APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers', 'rewrite', 'cgi',
                   'fcgid', 'proxy', 'proxy_fcgi')
 
@@ -199,6 +202,8 @@ def lighttpd(a, env, conf_name):
         'var.jwtauth_config = "%s"' % a.config,
         'var.jwtauth_procs = %d' % a.procs,
         'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-%s.conf' % conf_name),
+        'var.jwtauth_www = "%s"' % share_file(a, 'www'),
+        'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-admin.conf'),
     ] + ['include "%s"' % f for f in a.include]
     if conf_name == 'cgi' and env:
         # mod_cgi gives the CGI programs a fresh environment.
@@ -245,6 +250,9 @@ def apache(a, env, mode):
                     os.path.join(www, '.htaccess'))
         shutil.copy(share_file(a, 'apache-conf', 'shared-hosting', 'cgi-bin.htaccess'),
                     os.path.join(cgibin, '.htaccess'))
+        os.makedirs(os.path.join(www, 'admin'))
+        for name in ADMIN_FILES:                   # the admin page, as a user uploads it
+            shutil.copy(share_file(a, 'www', 'admin', name), os.path.join(www, 'admin', name))
         wrappers = False
         for ep in endpoints(a):
             src = os.path.join(a.libexec, 'jwtauth-%s' % ep)
@@ -272,7 +280,9 @@ def apache(a, env, mode):
         lines += ['DocumentRoot "%s"' % os.path.join(a.state, 'empty-document-root'),
                   'Define JWTAUTH_LIBEXEC "%s"' % a.libexec, 'Define JWTAUTH_CONFIG "%s"' % a.config,
                   'Define JWTAUTH_RUNDIR "%s"' % os.path.join(a.state, 'spawn'),
-                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-%s.conf' % mode)]
+                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-%s.conf' % mode),
+                  'Define JWTAUTH_WWW "%s"' % share_file(a, 'www'),
+                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-admin.conf')]
     lines += ['Include "%s"' % f for f in a.include]
     os.makedirs(os.path.join(root, 'fcgid'), exist_ok=True)
     if os.getuid() == 0:

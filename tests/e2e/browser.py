@@ -17,6 +17,20 @@ the answer, or {"error": "..."} when fetch() failed (a CORS refusal is a
 "TypeError: Failed to fetch").  The first line printed is {"ready": ORIGIN} or
 {"error": ...}.  Exits at the end of stdin, stopping Chromium and the page's
 server.
+
+A line with "op" drives the browser itself instead (the admin page's test), each
+answered with {"ok": RESULT} or {"error": "..."}; CSS is a CSS selector and every
+op on an element first waits (up to "timeout" seconds, 10 by default) for it:
+
+    {"op": "get", "url": URL}                  load a page
+    {"op": "wait", "css": CSS, "text": T}      until the element is shown (and its
+                                               text contains T); its text
+    {"op": "gone", "css": CSS}                 until no such element is shown
+    {"op": "click", "css": CSS}
+    {"op": "type", "css": CSS, "text": T, "clear": true}   keys ("\n" is Enter)
+    {"op": "script", "js": JS, "args": [...]}  the value JS returns
+    {"op": "screenshot", "path": FILE}         a PNG of the window
+    {"op": "logs"}                             the console's messages since the last
 """
 import argparse
 import http.server
@@ -71,6 +85,55 @@ class Page(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def drive(driver, req):
+    """One "op" line on the browser itself; its result."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shown(css, text=None, act=None):
+        """Waits for the element; act(element) on it (the page may replace it meanwhile)."""
+        def check(d):
+            try:
+                for e in d.find_elements(By.CSS_SELECTOR, css):
+                    if e.is_displayed() and (text is None or text in e.text):
+                        return [act(e) if act else e.text]
+            except StaleElementReferenceException:
+                pass
+            return False
+        return WebDriverWait(driver, req.get('timeout', 10)).until(
+            check, 'no %s shown%s' % (css, '' if text is None else ' with %r' % text))[0]
+
+    op = req['op']
+    if op == 'get':
+        driver.get(req['url'])
+        return driver.current_url
+    if op == 'wait':
+        return shown(req['css'], req.get('text'))
+    if op == 'gone':
+        WebDriverWait(driver, req.get('timeout', 10)).until(
+            lambda d: not any(e.is_displayed() for e in d.find_elements(By.CSS_SELECTOR, req['css'])),
+            '%s still shown' % req['css'])
+        return True
+    if op == 'click':
+        shown(req['css'], act=lambda e: e.click())
+        return True
+    if op == 'type':
+        def typ(e):
+            if req.get('clear', True):
+                e.clear()
+            e.send_keys(req['text'])
+        shown(req['css'], act=typ)
+        return True
+    if op == 'script':
+        return driver.execute_script(req['js'], *req.get('args', []))
+    if op == 'screenshot':
+        return driver.save_screenshot(req['path'])
+    if op == 'logs':
+        return [{'level': m['level'], 'message': m['message']} for m in driver.get_log('browser')]
+    raise ValueError('unknown op %r' % op)
+
+
 def say(obj):
     print(json.dumps(obj), flush=True)
 
@@ -91,8 +154,9 @@ def main():
         opts = webdriver.ChromeOptions()
         opts.binary_location = '/usr/bin/chromium'
         for arg in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-                    '--no-first-run', '--user-data-dir=' + profile):
+                    '--no-first-run', '--window-size=1280,900', '--user-data-dir=' + profile):
             opts.add_argument(arg)
+        opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
         driver = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=opts)
         driver.set_script_timeout(30)
         origin = 'http://localhost:%d' % a.origin_port
@@ -102,6 +166,12 @@ def main():
             if not line.strip():
                 continue
             req = json.loads(line)
+            if 'op' in req:
+                try:
+                    say({'ok': drive(driver, req)})
+                except Exception as e:
+                    say({'error': '%s: %s' % (type(e).__name__, str(e).strip().splitlines()[0] if str(e).strip() else '')})
+                continue
             try:
                 res = driver.execute_async_script(
                     'const done = arguments[arguments.length - 1];'
