@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <crypt.h>
 #include <string.h>
 
 #include "log.h"
@@ -33,31 +32,15 @@ object(struct ctx *c)
 static enum err
 post(struct ctx *c)
 {
-	struct field_value	*in = c->in;
-	char			 hash[CRYPT_OUTPUT_SIZE];
-	enum db_rc		 rc;
-	enum err		 e;
+	enum err	 e;
 
-	if ((e = view_passwords_match(c, &in[AP_PASSWORD], &in[AP_PASSWORD2])) != ERR_OK)
+	/* Deleted meanwhile: get_object()'s 404. */
+	if ((e = view_set_password(c, &c->in[AP_PASSWORD], &c->in[AP_PASSWORD2], c->obj.id,
+	    ERR_OBJECT_NOT_FOUND)) != ERR_OK)
 		return e;
-	if ((e = view_hash_password(c, &in[AP_PASSWORD], "password", hash, sizeof(hash))) != ERR_OK)
-		goto out;
-	switch ((rc = db_user_set_password(c->db, c->obj.id, hash))) {
-	case DB_OK:
-		break;
-	case DB_NONE:
-		e = errinfo_set(&c->err, ERR_OBJECT_NOT_FOUND, NULL);	/* deleted meanwhile */
-		goto out;
-	default:
-		e = view_db_error(c, rc);
-		goto out;
-	}
 	log_info("admin %lld set the password of user %lld", (long long)c->user.id,
 	    (long long)c->obj.id);
-	e = view_success(c, "password changed successfully");
-out:
-	explicit_bzero(hash, sizeof(hash));
-	return e;
+	return view_success(c, "password changed successfully");
 }
 
 const struct endpoint ep_admin_user_password = {

@@ -4,9 +4,6 @@
  */
 #include "config.h"
 
-#include <crypt.h>
-#include <string.h>
-
 #include "log.h"
 #include "pw.h"
 #include "views.h"
@@ -24,31 +21,14 @@ _Static_assert(nitems(fields) == CHANGE__MAX && CHANGE__MAX <= EP_MAXFIELDS, "ch
 static enum err
 post(struct ctx *c)
 {
-	struct field_value	*in = c->in;
-	char			 hash[CRYPT_OUTPUT_SIZE];
-	enum db_rc		 rc;
-	enum err		 e;
+	enum err	 e;
 
-	if ((e = view_passwords_match(c, &in[CHANGE_PASSWORD], &in[CHANGE_PASSWORD2])) != ERR_OK)
+	/* Deleted between authentication and now: as the user lookup would say. */
+	if ((e = view_set_password(c, &c->in[CHANGE_PASSWORD], &c->in[CHANGE_PASSWORD2],
+	    c->user.id, ERR_USER_NOT_FOUND)) != ERR_OK)
 		return e;
-	if ((e = view_hash_password(c, &in[CHANGE_PASSWORD], "password", hash, sizeof(hash))) != ERR_OK)
-		goto out;
-	switch ((rc = db_user_set_password(c->db, c->user.id, hash))) {
-	case DB_OK:
-		break;
-	case DB_NONE:
-		/* Deleted between authentication and now. */
-		e = errinfo_set(&c->err, ERR_USER_NOT_FOUND, NULL);
-		goto out;
-	default:
-		e = view_db_error(c, rc);
-		goto out;
-	}
 	log_info("user %lld changed the password", (long long)c->user.id);
-	e = view_success(c, "password changed successfully");
-out:
-	explicit_bzero(hash, sizeof(hash));
-	return e;
+	return view_success(c, "password changed successfully");
 }
 
 const struct endpoint ep_changepassword = {

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <crypt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -77,6 +78,33 @@ view_hash_password(struct ctx *c, const struct field_value *pw, const char *fiel
 	default:
 		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
 	}
+}
+
+enum err
+view_set_password(struct ctx *c, const struct field_value *pw, const struct field_value *pw2,
+    int64_t id, enum err gone)
+{
+	char		 hash[CRYPT_OUTPUT_SIZE];
+	enum db_rc	 rc;
+	enum err	 e;
+
+	if ((e = view_passwords_match(c, pw, pw2)) != ERR_OK)
+		return e;
+	if ((e = view_hash_password(c, pw, "password", hash, sizeof(hash))) != ERR_OK)
+		goto out;
+	switch ((rc = db_user_set_password(c->db, id, hash))) {
+	case DB_OK:
+		break;
+	case DB_NONE:
+		e = errinfo_set(&c->err, gone, NULL);
+		break;
+	default:
+		e = view_db_error(c, rc);
+		break;
+	}
+out:
+	explicit_bzero(hash, sizeof(hash));
+	return e;
 }
 
 enum err

@@ -69,6 +69,14 @@ enum err view_token_pair(struct ctx *c, int64_t id);
 enum err view_hash_password(struct ctx *c, const struct field_value *pw, const char *field,
 	    char *out, size_t outsz);
 
+/*
+ * The changepassword serializer's validate() and save() for user id:
+ * password and password2 equal, the hash of password stored.  gone is the
+ * error when the user no longer exists.
+ */
+enum err view_set_password(struct ctx *c, const struct field_value *pw,
+	    const struct field_value *pw2, int64_t id, enum err gone);
+
 /* The seed's {"success": msg} answer with status 200. */
 enum err view_success(struct ctx *c, const char *msg);
 
