@@ -223,7 +223,8 @@ page_link(struct ctx *c, int64_t page, struct buf *out)
 			unquote_plus(eq + 1, (size_t)(amp - eq - 1), &ps[np].value);
 		np++;
 	}
-	qsort(ps, np, sizeof(*ps), qparam_cmp);
+	if (np > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(ps, np, sizeof(*ps), qparam_cmp);
 	for (i = 0; i <= np; i++) {
 		/* "page" sorts among the others; its old values go. */
 		if (page > 0 && (i == np || strcmp(buf_str(&ps[i].name), "page") >= 0)) {
