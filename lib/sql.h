@@ -1,7 +1,7 @@
 /*
  * sql.h - every SQL statement jwtauth runs, in one table.  All are
  * prepared with '?' placeholders; nothing from a request is ever formatted
- * into SQL text.  Columns follow Django's accounts_user (sql/schema.sql);
+ * into SQL text.  Columns follow Django's accounts_user (sql/migrations/0001_accounts_user.sql);
  * timestamps are stored in UTC as Django does with USE_TZ = True.
  */
 #ifndef JWTAUTH_SQL_H

@@ -1362,7 +1362,7 @@ cmd_users_delete(struct admin *a, int argc, char **argv)
 
 /* ---------------------------------------------------------------- check */
 
-/* accounts_user as sql/schema.sql (and the original's migration) makes it. */
+/* accounts_user as sql/migrations/0001_accounts_user.sql (and the original's migration) makes it. */
 static const struct {
 	const char	*name;
 	const char	*desc;	/* "type YES|NO[ extra]" as information_schema words it */
@@ -1477,7 +1477,7 @@ cmd_check(struct admin *a, int argc, char **argv)
 	}
 	report(1, "database", diff);
 	if (cols[0] == '\0') {
-		report(0, "table accounts_user", "missing (load sql/schema.sql)");
+		report(0, "table accounts_user", "missing (load sql/migrations/0001_accounts_user.sql)");
 		return ADM_FAIL;
 	}
 	report(1, "table accounts_user", "");
@@ -1529,7 +1529,7 @@ static const struct verb verbs[] = {
 	  "deleted.\n" },
 	{ NULL, "check", cmd_check, "",
 	  "Check that the configuration loads, the database answers and accounts_user\n"
-	  "has the columns and unique keys of sql/schema.sql.  One line per check.\n" },
+	  "has the columns and unique keys of sql/migrations/0001_accounts_user.sql.  One line per check.\n" },
 };
 
 static const struct verb *

@@ -68,8 +68,15 @@ class MariaDB:
                  "CREATE USER 'jwtauth'@'localhost' IDENTIFIED BY '%s';"
                  "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'localhost';"
                  % self.password, db=None)
-        with open(os.path.join(SRC, 'sql', 'schema.sql')) as fh:
-            self.sql(fh.read())
+        self.migrate()
+
+    def migrate(self):
+        """Apply sql/migrations/*.sql in order (as jwtauth-admin migrate does)."""
+        d = os.path.join(SRC, 'sql', 'migrations')
+        for name in sorted(os.listdir(d)):
+            if name.endswith('.sql'):
+                with open(os.path.join(d, name)) as fh:
+                    self.sql(fh.read())
 
     def start_again(self):
         """Start the stopped server on the same data directory."""

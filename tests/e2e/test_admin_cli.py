@@ -516,7 +516,7 @@ def t_check(s, t):
     rc, out, err = admin_cli(s, 'check', env={'JWTAUTH_SECRET_KEY': 'short'})
     t.ok(rc == 1 and re.search(r'^configuration +FAILED: ', out, re.M), 'check with a short key: configuration FAILED',
          (rc, out, err))
-    # A table that differs from sql/schema.sql, in a database of its own.
+    # A table that differs from sql/migrations/0001_accounts_user.sql, in a database of its own.
     s.db.sql("CREATE DATABASE jwtauth_bad; GRANT SELECT ON jwtauth_bad.* TO 'jwtauth'@'localhost';"
              "CREATE TABLE jwtauth_bad.accounts_user (id bigint(20) NOT NULL AUTO_INCREMENT PRIMARY KEY, "
              "password varchar(128) NOT NULL, email varchar(100) NOT NULL, name varchar(200) NULL, "
