@@ -263,6 +263,7 @@ handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
 	c.req = req;
 	c.resp = resp;
 	c.now = now_precise();
+	client_addr(req->remote_addr, req->forwarded_for, cfg->proxies, cfg->nproxies, c.client);
 
 	/* CorsMiddleware.process_request: a preflight never reaches the view. */
 	if (strcmp(req->method, "OPTIONS") == 0 && req->acr_method != NULL) {

@@ -50,6 +50,7 @@ static const struct key keys[] = {
 	{ "jwtauth", "max_body_size", K_LONG, S(max_body), "65536", 1024, 16777216 },
 	{ "jwtauth", "log_level", K_STR, S(log_level), "info", 0, 0 },
 	{ "jwtauth", "workers", K_LONG, S(workers), "1", 1, 64 },
+	{ "jwtauth", "trusted_proxies", K_STR, S(trusted_proxies_raw), "", 0, 0 },
 	{ "cors", "allowed_origins", K_STR, S(cors_origins_raw),
 	    "http://localhost:3000 http://127.0.0.1:3000", 0, 0 },
 	{ "db", "socket", K_STR, S(db_socket), "", 0, 0 },
@@ -277,6 +278,38 @@ split_origins(struct cfg *c, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * The trusted proxies: addresses or CIDR blocks separated by spaces or
+ * commas (parsed from a copy; the raw text stays for messages).
+ */
+static int
+split_proxies(struct cfg *c, char *err, size_t errsz)
+{
+	char	*copy, *p, *tok;
+	int	 rc = 0;
+
+	c->nproxies = 0;
+	if ((copy = p = strdup(c->trusted_proxies_raw)) == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	while (rc == 0 && (tok = strsep(&p, " \t,")) != NULL) {
+		if (*tok == '\0')
+			continue;
+		if (c->nproxies == CLIENT_MAXPROXIES) {
+			(void)snprintf(err, errsz, "trusted_proxies: more than %d entries",
+			    CLIENT_MAXPROXIES);
+			rc = -1;
+		} else if (client_net_parse(tok, &c->proxies[c->nproxies++]) == -1) {
+			(void)snprintf(err, errsz, "trusted_proxies: \"%s\" is not an address "
+			    "or a block like 10.0.0.0/8", tok);
+			rc = -1;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
 /* Checks that need several keys or a closed set of values. */
 static int
 check(struct cfg *c, char *err, size_t errsz)
@@ -323,6 +356,8 @@ check(struct cfg *c, char *err, size_t errsz)
 		(void)snprintf(err, errsz, "db.name is empty");
 		return -1;
 	}
+	if (split_proxies(c, err, errsz) == -1)
+		return -1;
 	return split_origins(c, err, errsz);
 }
 
@@ -441,4 +476,5 @@ cfg_free(struct cfg *c)
 			slot_clear(c, &keys[i]);
 	c->secret_len = 0;
 	c->ncors_origins = 0;
+	c->nproxies = 0;
 }

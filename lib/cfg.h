@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "client.h"
+
 #define CFG_MAXORIGINS	16
 
 enum cfg_mail_backend { MAIL_SMTP, MAIL_FILE };
@@ -30,6 +32,9 @@ struct cfg {
 	long	 max_body;		/* bytes, default 65536 */
 	long	 workers;		/* FastCGI processes on one socket (spawn-fcgi), default 1 */
 	char	*log_level;		/* error, warning, info, debug */
+	char	*trusted_proxies_raw;	/* addresses or CIDR blocks, space/comma separated */
+	struct client_net proxies[CLIENT_MAXPROXIES];
+	size_t	 nproxies;
 	/* [cors] */
 	char	*cors_origins_raw;	/* space/comma separated */
 	char	*cors_origins[CFG_MAXORIGINS];

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "client.h"
 #include "db.h"
 #include "err.h"
 #include "field.h"
@@ -114,6 +115,7 @@ struct ctx {
 	struct http_req		*req;
 	struct http_resp	*resp;
 	double			 now;		/* request time, seconds with fraction */
+	char			 client[CLIENT_ADDRLEN];	/* the client's address (client.h) */
 	int			 indent;	/* accepted media type's indent (JSON renderer) */
 	int			 authed;	/* JWT authentication succeeded */
 	struct db_user		 user;		/* the authenticated user */

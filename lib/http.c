@@ -117,6 +117,9 @@ http_req_init(struct http_req *req, struct http_io *io)
 	req->accept = http_param(io, "HTTP_ACCEPT");
 	req->origin = http_param(io, "HTTP_ORIGIN");
 	req->acr_method = http_param(io, "HTTP_ACCESS_CONTROL_REQUEST_METHOD");
+	req->remote_addr = http_param(io, "REMOTE_ADDR");
+	req->forwarded_for = http_param(io, "HTTP_X_FORWARDED_FOR");
+	req->user_agent = http_param(io, "HTTP_USER_AGENT");
 	return 0;
 }
 

@@ -45,6 +45,9 @@ struct http_req {
 	const char	*accept;
 	const char	*origin;
 	const char	*acr_method;	/* Access-Control-Request-Method */
+	const char	*remote_addr;	/* REMOTE_ADDR */
+	const char	*forwarded_for;	/* X-Forwarded-For */
+	const char	*user_agent;
 	struct http_io	*io;
 };
 
