@@ -814,3 +814,157 @@ db_schema(struct db *db, char *cols, size_t colsz, char *keys, size_t keysz)
 	keys[isnull[1] ? 0 : len[1]] = '\0';
 	return DB_OK;
 }
+
+/* ---------------------------------------------------------------- migrations */
+
+/* Run one plain query on the connection, discarding what it returns.  0 or -1. */
+static int
+db_query(struct db *db, const char *q, size_t n, char *err, size_t errsz)
+{
+	MYSQL_RES	*res;
+	int		 more;
+
+	if (db->conn == NULL && db_connect(db) == -1) {
+		(void)snprintf(err, errsz, "cannot connect (see the message above)");
+		return -1;
+	}
+	if (mysql_real_query(db->conn, q, (unsigned long)n) != 0)
+		goto fail;
+	do {
+		if ((res = mysql_store_result(db->conn)) != NULL)
+			mysql_free_result(res);
+		else if (mysql_field_count(db->conn) != 0)
+			goto fail;
+		if ((more = mysql_next_result(db->conn)) > 0)
+			goto fail;
+	} while (more == 0);
+	return 0;
+fail:
+	db->code = mysql_errno(db->conn);
+	(void)snprintf(err, errsz, "%u %s", db->code, mysql_error(db->conn));
+	if (lost(db->code))
+		db_disconnect(db);
+	return -1;
+}
+
+enum db_rc
+db_migrate_lock(struct db *db, int wait)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	char		 q[128], err[512];
+	int		 got;
+
+	(void)snprintf(q, sizeof(q), SQL_MIGRATIONS_LOCK, wait);
+	if (db->conn == NULL && db_connect(db) == -1)
+		return DB_ERR;
+	if (mysql_real_query(db->conn, q, strlen(q)) != 0 ||
+	    (res = mysql_store_result(db->conn)) == NULL) {
+		log_err("%s: %s", q, mysql_error(db->conn));
+		return DB_ERR;
+	}
+	row = mysql_fetch_row(res);
+	got = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
+	mysql_free_result(res);
+	if (!got)
+		return DB_NONE;
+	/* Created only when missing: the service's user may migrate when there is nothing to do. */
+	if (db_query(db, SQL_MIGRATIONS_PROBE, strlen(SQL_MIGRATIONS_PROBE), err,
+	    sizeof(err)) == -1 && db_query(db, SQL_MIGRATIONS_TABLE,
+	    strlen(SQL_MIGRATIONS_TABLE), err, sizeof(err)) == -1) {
+		log_err("the migrations table: %s", err);
+		db_migrate_unlock(db);
+		return DB_ERR;
+	}
+	return DB_OK;
+}
+
+void
+db_migrate_unlock(struct db *db)
+{
+	char	 err[512];
+
+	if (db->conn != NULL)
+		(void)db_query(db, SQL_MIGRATIONS_UNLOCK, strlen(SQL_MIGRATIONS_UNLOCK), err,
+		    sizeof(err));
+}
+
+struct migration_row {
+	char		 name[256];
+	MYSQL_TIME	 at;
+	MYSQL_BIND	 r[2];
+	unsigned long	 len[2];
+	my_bool		 isnull[2], error[2];
+	int		(*each)(void *, const char *, const char *);
+	void		*arg;
+};
+
+static int
+migration_row(void *arg)
+{
+	struct migration_row	*m = arg;
+	char			 at[32];
+
+	m->name[m->isnull[0] ? 0 : m->len[0]] = '\0';
+	format_time(&m->at, m->isnull[1], at, sizeof(at));
+	return m->each(m->arg, m->name, at);
+}
+
+enum db_rc
+db_migrate_list(struct db *db, int (*each)(void *, const char *, const char *), void *arg)
+{
+	struct migration_row	 m;
+	size_t			 i;
+
+	memset(&m, 0, sizeof(m));
+	m.r[0].buffer_type = MYSQL_TYPE_STRING;
+	m.r[0].buffer = m.name;
+	m.r[0].buffer_length = sizeof(m.name) - 1;
+	m.r[1].buffer_type = MYSQL_TYPE_DATETIME;
+	m.r[1].buffer = &m.at;
+	m.r[1].buffer_length = sizeof(m.at);
+	for (i = 0; i < 2; i++) {
+		m.r[i].length = &m.len[i];
+		m.r[i].is_null = &m.isnull[i];
+		m.r[i].error = &m.error[i];
+	}
+	m.each = each;
+	m.arg = arg;
+	switch (db_exec(db, SQL_MIGRATION_LIST, NULL, m.r, NULL, migration_row, &m)) {
+	case DB_OK:
+	case DB_NONE:
+		return DB_OK;
+	default:
+		/* No table yet: nothing applied (migrate --list before any migrate). */
+		return db->code == ER_NO_SUCH_TABLE ? DB_OK : DB_ERR;
+	}
+}
+
+enum db_rc
+db_migrate_apply(struct db *db, const char *name, const char *text, size_t len,
+    char *err, size_t errsz)
+{
+	MYSQL_BIND	 p[1];
+	unsigned long	 nlen;
+	int		 rc;
+
+	if (db->conn == NULL && db_connect(db) == -1) {
+		(void)snprintf(err, errsz, "cannot connect (see the message above)");
+		return DB_ERR;
+	}
+	if (mysql_set_server_option(db->conn, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+		(void)snprintf(err, errsz, "%s", mysql_error(db->conn));
+		return DB_ERR;
+	}
+	rc = db_query(db, text, len, err, errsz);
+	if (db->conn != NULL)
+		(void)mysql_set_server_option(db->conn, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+	if (rc == -1)
+		return DB_ERR;
+	bind_str(&p[0], name, strlen(name), &nlen);
+	if (db_run(db, SQL_MIGRATION_RECORD, p, NULL, NULL) != DB_OK) {
+		(void)snprintf(err, errsz, "applied, but not recorded (%u)", db->code);
+		return DB_ERR;
+	}
+	return DB_OK;
+}

@@ -140,4 +140,22 @@ enum db_rc	 db_admin_delete(struct db *db, int64_t id);
  */
 enum db_rc	 db_schema(struct db *db, char *cols, size_t colsz, char *keys, size_t keysz);
 
+/*
+ * Schema migrations (jwtauth-admin migrate), as the database's owner.
+ * db_migrate_lock takes the named lock (waiting up to wait seconds) and
+ * creates the migrations table if it is missing: DB_OK, DB_NONE when
+ * another host held the lock all that time, DB_ERR.  db_migrate_list calls
+ * each(arg, name, applied_at) per applied migration, by name; applied_at
+ * is UTC "YYYY-MM-DD HH:MM:SS.ffffff".  db_migrate_apply runs the
+ * statements of one file (text[0..len), ';'-separated) and records name:
+ * DB_OK, or DB_ERR with the server's message in err (the statements before
+ * the failing one stay applied: migrations are written to be run again).
+ */
+enum db_rc	 db_migrate_lock(struct db *db, int wait);
+void		 db_migrate_unlock(struct db *db);
+enum db_rc	 db_migrate_list(struct db *db,
+		    int (*each)(void *arg, const char *name, const char *applied_at), void *arg);
+enum db_rc	 db_migrate_apply(struct db *db, const char *name, const char *text, size_t len,
+		    char *err, size_t errsz);
+
 #endif

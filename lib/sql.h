@@ -32,6 +32,9 @@ enum sql_id {
 	SQL_ADMIN_UPDATE,	/* change a user (not the password: SQL_USER_SET_PASSWORD) */
 	SQL_ADMIN_DELETE,
 	SQL_SCHEMA,		/* jwtauth-admin check: accounts_user's columns and unique keys */
+	/* Schema migrations (jwtauth-admin migrate); the table is SQL_MIGRATIONS_TABLE. */
+	SQL_MIGRATION_LIST,	/* the migrations applied, by name */
+	SQL_MIGRATION_RECORD,	/* one more applied */
 	SQL__MAX
 };
 
@@ -62,6 +65,21 @@ enum sql_id {
 	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
 #define SQL_TX_BEGIN \
 	"START TRANSACTION"
+
+/*
+ * Schema migrations (db_migrate_*): sql/migrations/NNNN_name.sql files,
+ * applied in order by jwtauth-admin migrate as the database's owner, each
+ * recorded by name in a table of their own.  A named lock keeps two
+ * migrating hosts from applying one file twice.  These run as plain
+ * queries (DDL, a lock), not prepared.
+ */
+#define SQL_MIGRATIONS_TABLE \
+	"CREATE TABLE IF NOT EXISTS jwtauth_migrations (" \
+	"name varchar(255) NOT NULL, applied_at datetime(6) NOT NULL, PRIMARY KEY (name)" \
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
+#define SQL_MIGRATIONS_PROBE	"SELECT 1 FROM jwtauth_migrations LIMIT 0"
+#define SQL_MIGRATIONS_LOCK	"SELECT GET_LOCK('jwtauth_migrate', %d)"
+#define SQL_MIGRATIONS_UNLOCK	"DO RELEASE_LOCK('jwtauth_migrate')"
 
 /*
  * scan: 1 for a statement that reads every row by design, as Django
@@ -132,6 +150,10 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?", 0, 0 },
 	[SQL_ADMIN_DELETE] = {
 	    "DELETE FROM accounts_user WHERE id = ?", 0, 0 },
+	[SQL_MIGRATION_LIST] = {
+	    "SELECT name, applied_at FROM jwtauth_migrations ORDER BY name", 1, 1 },
+	[SQL_MIGRATION_RECORD] = {
+	    "INSERT INTO jwtauth_migrations (name, applied_at) VALUES (?, UTC_TIMESTAMP(6))", 0, 0 },
 	/* One row: "name type NULL-ability[ extra]" per column, "index(column)" per unique key. */
 	[SQL_SCHEMA] = {
 	    "SELECT (SELECT GROUP_CONCAT(CONCAT_WS(' ', column_name, column_type, is_nullable, "

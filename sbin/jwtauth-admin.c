@@ -15,6 +15,10 @@
 
 #include <sys/random.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <regex.h>
+
 #include <crypt.h>
 #include <errno.h>
 #include <getopt.h>
@@ -1497,6 +1501,235 @@ cmd_check(struct admin *a, int argc, char **argv)
 	return failed ? ADM_FAIL : ADM_OK;
 }
 
+/* ---------------------------------------------------------------- migrate */
+
+#ifndef MIGRATIONSDIR
+#define MIGRATIONSDIR	"/usr/local/share/jwtauth/sql/migrations"
+#endif
+#define MIGRATION_MAX	(1024 * 1024)	/* bytes of one file */
+
+/* The applied migrations' names and times, as db_migrate_list gives them. */
+struct applied {
+	char	**name;
+	char	**at;
+	size_t	 n;
+	int	 oom;
+};
+
+static int
+collect_applied(void *arg, const char *name, const char *at)
+{
+	struct applied	*a = arg;
+	char		**nn, **na;
+
+	if ((nn = reallocarray(a->name, a->n + 1, sizeof(*nn))) != NULL)
+		a->name = nn;
+	if ((na = reallocarray(a->at, a->n + 1, sizeof(*na))) != NULL)
+		a->at = na;
+	if (nn == NULL || na == NULL ||
+	    (a->name[a->n] = strdup(name)) == NULL) {
+		a->oom = 1;
+		return 1;
+	}
+	if ((a->at[a->n] = strdup(at)) == NULL) {
+		free(a->name[a->n]);
+		a->oom = 1;
+		return 1;
+	}
+	a->n++;
+	return 0;
+}
+
+/* When name was applied ("" when it was not). */
+static const char *
+applied_at(const struct applied *a, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->name[i], name) == 0)
+			return a->at[i];
+	return "";
+}
+
+/* A migration's file name: NNNN_name.sql, letters, digits and '_'. */
+static int
+migration_file(const struct dirent *d)
+{
+	static regex_t	 re;
+	static int	 compiled;
+
+	if (!compiled) {
+		if (regcomp(&re, "^[0-9]{4}_[A-Za-z0-9_]+\\.sql$", REG_EXTENDED | REG_NOSUB) != 0)
+			return 0;
+		compiled = 1;
+	}
+	return regexec(&re, d->d_name, 0, NULL, 0) == 0;
+}
+
+/* Read dir/file whole into b.  0, or -1 with a message printed. */
+static int
+read_migration(const char *dir, const char *file, struct buf *b)
+{
+	char	 path[4096], chunk[8192];
+	ssize_t	 n;
+	int	 fd;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		warnline("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (b->len + (size_t)n > MIGRATION_MAX || buf_add(b, chunk, (size_t)n) == -1) {
+			warnline("%s: too large", path);
+			close(fd);
+			return -1;
+		}
+	close(fd);
+	if (n == -1) {
+		warnline("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Apply sql/migrations/NNNN_name.sql files not yet recorded in
+ * jwtauth_migrations, in order, as Django's migrate does its migrations
+ * (and print as it does); --list shows them as showmigrations.
+ */
+static int
+cmd_migrate(struct admin *a, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct applied	  ap = { NULL, NULL, 0, 0 };
+	struct dirent	**files = NULL;
+	struct buf	  text = BUF_INIT;
+	const char	 *dir = MIGRATIONSDIR, *at;
+	char		  name[256], err[1024], *end;
+	long		  wait = 60;
+	int		  ch, list = 0, nfiles = -1, i, rc = ADM_FAIL, locked = 0, done = 0;
+	size_t		  j;
+	enum db_rc	  dbrc;
+
+	while ((ch = next_opt("migrate", argc, argv, lo)) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'l':
+			list = 1;
+			break;
+		case 'w':
+			errno = 0;
+			wait = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg || wait < 0 || wait > 86400) {
+				warnline("migrate: --wait takes seconds, 0 to 86400");
+				return ADM_USAGE;
+			}
+			break;
+		case 'h':
+			verb_usage(stdout, find_verb(NULL, "migrate"), 1);
+			return ADM_OK;
+		default:
+			return ADM_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnline("migrate: unexpected argument \"%s\"", argv[optind]);
+		return ADM_USAGE;
+	}
+	if ((nfiles = scandir(dir, &files, migration_file, alphasort)) == -1) {
+		warnline("%s: %s", dir, strerror(errno));
+		return ADM_FAIL;
+	}
+	if (admin_open(a) == -1)
+		goto out;
+	/* --list changes nothing: no lock, no table made (a missing one lists nothing applied). */
+	switch (list ? DB_OK : (dbrc = db_migrate_lock(a->db, (int)wait))) {
+	case DB_OK:
+		locked = !list;
+		break;
+	case DB_NONE:
+		warnline("migrate: another migrate held the lock for %ld seconds", wait);
+		goto out;
+	default:
+		warnline("migrate: cannot take the lock or create jwtauth_migrations (see the "
+		    "message above); run it as the database's owner");
+		goto out;
+	}
+	if ((dbrc = db_migrate_list(a->db, collect_applied, &ap)) != DB_OK || ap.oom) {
+		rc = ap.oom ? (warnline("out of memory"), ADM_FAIL) : db_fail(dbrc);
+		goto out;
+	}
+	if (list) {
+		for (i = 0; i < nfiles; i++) {
+			(void)snprintf(name, sizeof(name), "%.*s",
+			    (int)(strlen(files[i]->d_name) - 4), files[i]->d_name);
+			at = applied_at(&ap, name);
+			printf(" [%c] %s%s%s\n", at[0] != '\0' ? 'X' : ' ', name,
+			    at[0] != '\0' ? "  applied " : "", at);
+		}
+		for (j = 0; j < ap.n; j++) {
+			for (i = 0; i < nfiles; i++)
+				if (strncmp(files[i]->d_name, ap.name[j], strlen(ap.name[j])) == 0 &&
+				    strcmp(files[i]->d_name + strlen(ap.name[j]), ".sql") == 0)
+					break;
+			if (i == nfiles)
+				printf(" [X] %s  applied %s (no file in %s)\n", ap.name[j],
+				    ap.at[j], dir);
+		}
+		rc = ADM_OK;
+		goto out;
+	}
+	printf("Operations to perform:\n  Apply all migrations: %s\nRunning migrations:\n", dir);
+	for (i = 0; i < nfiles; i++) {
+		(void)snprintf(name, sizeof(name), "%.*s",
+		    (int)(strlen(files[i]->d_name) - 4), files[i]->d_name);
+		if (applied_at(&ap, name)[0] != '\0')
+			continue;
+		printf("  Applying %s...", name);
+		fflush(stdout);
+		buf_reset(&text);
+		if (read_migration(dir, files[i]->d_name, &text) == -1) {
+			printf(" FAILED\n");
+			goto out;
+		}
+		if (db_migrate_apply(a->db, name, buf_str(&text), text.len, err,
+		    sizeof(err)) != DB_OK) {
+			printf(" FAILED\n");
+			warnline("migrate: %s: %s", name, err);
+			goto out;
+		}
+		printf(" OK\n");
+		done++;
+	}
+	if (done == 0)
+		printf("  No migrations to apply.\n");
+	rc = ADM_OK;
+out:
+	if (locked)
+		db_migrate_unlock(a->db);
+	for (j = 0; j < ap.n; j++) {
+		free(ap.name[j]);
+		free(ap.at[j]);
+	}
+	free(ap.name);
+	free(ap.at);
+	for (i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	buf_free(&text);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- the verbs */
 
 static const struct verb verbs[] = {
@@ -1527,6 +1760,14 @@ static const struct verb verbs[] = {
 	  "Delete a user, after a confirmation on the terminal unless --yes (required\n"
 	  "when standard input is not a terminal).  The last active admin cannot be\n"
 	  "deleted.\n" },
+	{ NULL, "migrate", cmd_migrate, "[--list] [--dir DIR] [--wait SECONDS]",
+	  "Apply the schema migrations (sql/migrations/NNNN_name.sql, installed in\n"
+	  MIGRATIONSDIR ") that the database has not\n"
+	  "recorded in jwtauth_migrations, in order, each recorded when done.  Run it\n"
+	  "as the database's owner (JWTAUTH_DB_USER, JWTAUTH_DB_PASSWORD): the\n"
+	  "service's own user needs no DDL rights.  A named lock makes a second\n"
+	  "migrate wait up to --wait seconds (60).  --list shows each migration,\n"
+	  "[X] when applied, and applies nothing.  accounts_user is never altered.\n" },
 	{ NULL, "check", cmd_check, "",
 	  "Check that the configuration loads, the database answers and accounts_user\n"
 	  "has the columns and unique keys of sql/migrations/0001_accounts_user.sql.  One line per check.\n" },

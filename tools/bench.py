@@ -549,14 +549,16 @@ def with_values(stmt, row):
     if m:
         cols = [c.strip() for c in m.group(1).split(',')]
         vals = [v.strip() for v in re.split(r',(?![^(]*\))', m.group(2))]
-        vals = [lit(row[c] + '.new' if c == 'email' else row[c]) if v == '?' else v
+        vals = [lit(row[c] + '.new' if c == 'email' else row.get(c, '0')) if v == '?' else v
                 for c, v in zip(cols, vals)]
         return '%s(%s) VALUES (%s)' % (stmt[:stmt.index('(')], ', '.join(cols), ', '.join(vals))
     # The admin list's placeholders: a substring search, both values of each filter, a page.
     stmt = stmt.replace('LIKE ?', "LIKE '%a%'").replace('IN (?, ?)', 'IN (0, 1)')
     stmt = stmt.replace('LIMIT ? OFFSET ?', 'LIMIT 100 OFFSET 0')
-    return re.sub(r'(\w+)\s*=\s*\?', lambda mm: '%s = %s' % (mm.group(1), lit(row[mm.group(1)])),
+    # A column of another table (jwtauth's own) gets 0; any other placeholder 0 as well.
+    stmt = re.sub(r'(\w+)\s*=\s*\?', lambda mm: '%s = %s' % (mm.group(1), lit(row.get(mm.group(1), '0'))),
                   stmt)
+    return stmt.replace('?', '0')
 
 
 def explain(db_cmd, sample_email):

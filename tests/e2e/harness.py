@@ -70,13 +70,21 @@ class MariaDB:
                  % self.password, db=None)
         self.migrate()
 
-    def migrate(self):
-        """Apply sql/migrations/*.sql in order (as jwtauth-admin migrate does)."""
-        d = os.path.join(SRC, 'sql', 'migrations')
-        for name in sorted(os.listdir(d)):
-            if name.endswith('.sql'):
-                with open(os.path.join(d, name)) as fh:
-                    self.sql(fh.read())
+    def migrate(self, db='jwtauth', extra=()):
+        """jwtauth-admin migrate as the database's owner (this OS user over the socket):
+        every file of sql/migrations in order, recorded in jwtauth_migrations."""
+        env = dict(os.environ, JWTAUTH_CONFIG='/dev/null', JWTAUTH_SECRET_KEY='m' * 32,
+                   JWTAUTH_DB_SOCKET=self.sock, JWTAUTH_DB_NAME=db,
+                   JWTAUTH_DB_USER=subprocess.run(['id', '-un'], capture_output=True,
+                                                  text=True).stdout.strip(),
+                   JWTAUTH_DB_PASSWORD='')
+        p = subprocess.run([os.path.join(BUILD, 'sbin', 'jwtauth-admin'), 'migrate',
+                            '--dir', os.path.join(SRC, 'sql', 'migrations')] + list(extra),
+                           env=env, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError('jwtauth-admin migrate failed (%d): %s%s' % (p.returncode, p.stdout,
+                                                                            p.stderr))
+        return p.stdout
 
     def start_again(self):
         """Start the stopped server on the same data directory."""

@@ -3,6 +3,7 @@
 no echo of passwords, re-asking after bad values) and with --noinput, every users verb
 and output format compared with the database, the last-admin rule, check, --help and
 the exit statuses.  Users it creates log in through the real API."""
+import concurrent.futures
 import csv
 import io
 import json
@@ -535,8 +536,89 @@ def t_check(s, t):
     t.ok(rc == 1 and re.search(r'^table accounts_user +FAILED', out, re.M), 'check: no table', out)
 
 
+def t_migrate(s, t):
+    mdir = os.path.join(harness.SRC, 'sql', 'migrations')
+    files = sorted(f[:-4] for f in os.listdir(mdir) if re.fullmatch(r'\d{4}_\w+\.sql', f))
+    t.ok(files and files[0] == '0001_accounts_user', 'migrations: 0001 is accounts_user', files)
+    # The stack's database was made by migrate (harness.MariaDB.migrate): all recorded.
+    out = s.db.migrate(extra=['--list'])
+    t.eq(out.splitlines(), [l for l in out.splitlines() if l.startswith(' [X] ')],
+         'migrate --list: every migration applied')
+    t.eq([l.split()[1] for l in out.splitlines()], files, 'migrate --list: every file, in order')
+    t.eq(s.db.sql('SELECT name FROM jwtauth_migrations ORDER BY name').split(), files,
+         'jwtauth_migrations: one row per file')
+    out = s.db.migrate()
+    t.ok('No migrations to apply.' in out and 'Applying' not in out, 'migrate again: nothing to apply', out)
+
+    # A fresh database: every file applied in order, each recorded.
+    s.db.sql('CREATE DATABASE jwtauth_mig CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci', db=None)
+    out = s.db.migrate(db='jwtauth_mig')
+    t.eq(re.findall(r'Applying (\w+)\.\.\. OK', out), files, 'fresh database: each file applied, in order')
+    tables = s.db.sql('SHOW TABLES', db='jwtauth_mig').split()
+    t.ok('accounts_user' in tables and 'jwtauth_migrations' in tables, 'fresh database: the tables exist', tables)
+
+    # The original's database: accounts_user with a user in it is left exactly as it is.
+    with open(os.path.join(mdir, '0001_accounts_user.sql')) as fh:
+        ddl = fh.read()
+    s.db.sql('CREATE DATABASE jwtauth_orig CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci', db=None)
+    s.db.sql(ddl + "; INSERT INTO accounts_user VALUES (7, 'pbkdf2_sha256$x', NULL, 'o@example.com', 'O', 1, 1, 0, "
+             "'2024-01-01 00:00:00', '2024-01-01 00:00:00')", db='jwtauth_orig')
+    before = (s.db.sql('SHOW CREATE TABLE accounts_user', db='jwtauth_orig'),
+              s.db.sql('SELECT * FROM accounts_user', db='jwtauth_orig'))
+    out = s.db.migrate(db='jwtauth_orig')
+    after = (s.db.sql('SHOW CREATE TABLE accounts_user', db='jwtauth_orig'),
+             s.db.sql('SELECT * FROM accounts_user', db='jwtauth_orig'))
+    t.eq(after, before, "the original's accounts_user: table and row unchanged by migrate")
+    t.eq(s.db.sql('SELECT name FROM jwtauth_migrations ORDER BY name', db='jwtauth_orig').split(), files,
+         "the original's database: every migration recorded")
+
+    # Two hosts migrating at once: the lock applies each file once.
+    s.db.sql('CREATE DATABASE jwtauth_race CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci', db=None)
+    with concurrent.futures.ThreadPoolExecutor(2) as ex:
+        outs = list(ex.map(lambda _: s.db.migrate(db='jwtauth_race'), range(2)))
+    applied = [n for o in outs for n in re.findall(r'Applying (\w+)\.\.\. OK', o)]
+    t.eq(sorted(applied), files, 'two migrates at once: each file applied exactly once')
+
+    # The service's own user has no DDL rights: a clear failure, status 1, nothing recorded.
+    s.db.sql("CREATE DATABASE jwtauth_dml; GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth_dml.* "
+             "TO 'jwtauth'@'localhost'", db=None)
+    rc, out, err = admin_cli(s, 'migrate', '--dir', mdir, env={'JWTAUTH_DB_NAME': 'jwtauth_dml'})
+    t.ok(rc == 1 and 'jwtauth-admin: ' in err and ('denied' in err or 'denied' in out),
+         'migrate as the service user (no DDL): status 1, the server\'s refusal', (rc, out, err))
+
+    # A failing file stops the run, is not recorded, and applies once fixed.
+    bad = os.path.join(s.root, 'migrations-bad')
+    os.makedirs(bad)
+    with open(os.path.join(bad, '0001_ok.sql'), 'w') as fh:
+        fh.write('CREATE TABLE IF NOT EXISTS t_ok (id int PRIMARY KEY);\n')
+    with open(os.path.join(bad, '0002_broken.sql'), 'w') as fh:
+        fh.write('CREATE TABLE IF NOT EXISTS t_two (id int PRIMARY KEY);\nCREATE TABLEX nonsense;\n')
+    with open(os.path.join(bad, '0003_later.sql'), 'w') as fh:
+        fh.write('CREATE TABLE IF NOT EXISTS t_three (id int PRIMARY KEY);\n')
+    with open(os.path.join(bad, 'README'), 'w') as fh:
+        fh.write('not a migration\n')
+    s.db.sql('CREATE DATABASE jwtauth_fail', db=None)
+    try:
+        s.db.migrate(db='jwtauth_fail', extra=['--dir', bad])
+        t.ok(False, 'a broken migration: migrate fails')
+    except RuntimeError as e:
+        msg = str(e)
+        t.ok('Applying 0001_ok... OK' in msg and 'Applying 0002_broken... FAILED' in msg and
+             '0003_later' not in msg and 'syntax' in msg, 'a broken migration: stops there with the server\'s error', msg)
+    t.eq(s.db.sql('SELECT name FROM jwtauth_migrations', db='jwtauth_fail').split(), ['0001_ok'],
+         'a broken migration: not recorded')
+    with open(os.path.join(bad, '0002_broken.sql'), 'w') as fh:
+        fh.write('CREATE TABLE IF NOT EXISTS t_two (id int PRIMARY KEY);\n')
+    out = s.db.migrate(db='jwtauth_fail', extra=['--dir', bad])
+    t.eq(re.findall(r'Applying (\w+)\.\.\. OK', out), ['0002_broken', '0003_later'], 'fixed: the rest applied')
+    rc, out, err = admin_cli(s, 'migrate', '--dir', os.path.join(s.root, 'nonexistent'))
+    t.ok(rc == 1 and 'nonexistent' in err, 'migrate --dir of a missing folder: status 1', (rc, err))
+    rc, out, err = admin_cli(s, 'migrate', '--wait', 'soon')
+    t.eq(rc, 2, 'migrate --wait with no number: usage, status 2')
+
+
 TESTS = (t_help_and_usage, t_createsuperuser_prompts, t_interrupted, t_createsuperuser_noinput, t_users_list_show,
-         t_users_add_set, t_users_delete_last_admin, t_check)
+         t_users_add_set, t_users_delete_last_admin, t_check, t_migrate)
 
 
 def run(t, mode='lighttpd-fastcgi'):
