@@ -230,8 +230,11 @@ retry:
 		 * it; a lost connection during execute might have run it.
 		 */
 		if (executed && !sql_defs[id].idempotent &&
-		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT)
+		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT) {
+			/* Not run again; the next statement connects afresh. */
+			db_disconnect(db);
 			return DB_ERR;
+		}
 		db_disconnect(db);
 	}
 	return DB_ERR;

@@ -155,13 +155,15 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	 * at 1; else one more, capped at the limit + 1 so that refused events
 	 * pile up nowhere.  hits is assigned first, so both IF()s read the
 	 * old window_end.  Parameters: scope, ident, now + window, now, cap,
-	 * now (milliseconds).  Not idempotent: run twice, it counts twice.
+	 * now (milliseconds).  Run again after a lost connection (marked
+	 * idempotent): it may then count one event twice, which errs on the
+	 * side a throttle should.
 	 */
 	[SQL_THROTTLE_HIT] = {
 	    "INSERT INTO jwtauth_throttle (scope, ident, hits, window_end) VALUES (?, ?, 1, ?) "
 	    "ON DUPLICATE KEY UPDATE "
 	    "hits = LAST_INSERT_ID(IF(window_end <= ?, 1, LEAST(hits + 1, ?))), "
-	    "window_end = IF(window_end <= ?, VALUES(window_end), window_end)", 0, 0 },
+	    "window_end = IF(window_end <= ?, VALUES(window_end), window_end)", 1, 0 },
 	[SQL_THROTTLE_END] = {
 	    "SELECT window_end FROM jwtauth_throttle WHERE scope = ? AND ident = ?", 1, 0 },
 	[SQL_THROTTLE_UNDO] = {

@@ -555,14 +555,18 @@ def with_values(stmt, row):
     # The admin list's placeholders: a substring search, both values of each filter, a page.
     stmt = stmt.replace('LIKE ?', "LIKE '%a%'").replace('IN (?, ?)', 'IN (0, 1)')
     stmt = stmt.replace('LIMIT ? OFFSET ?', 'LIMIT 100 OFFSET 0')
-    return re.sub(r'(\w+)\s*=\s*\?', lambda mm: '%s = %s' % (mm.group(1), lit(row[mm.group(1)])),
+    stmt = re.sub(r'(\w+)\s*=\s*\?', lambda mm: '%s = %s' % (mm.group(1), lit(row[mm.group(1)])),
                   stmt)
+    # The throttles' other placeholders (times, caps, LIMIT n, an address to weigh).
+    return stmt.replace('?', '0')
 
 
 def explain(db_cmd, sample_email):
     cols = sql(db_cmd, 'SELECT * FROM accounts_user WHERE email = %s' % quote(sample_email),
                header=True)
     row = dict(zip(cols[0], cols[1]))
+    # jwtauth_throttle's key columns (lib/throttle.c), for its statements.
+    row.update({'scope': 'login_client', 'ident': '127.0.0.1', 'hits': '1', 'window_end': '0'})
     out = []
     for name, (stmt, scan) in statements().items():
         text = with_values(stmt, row)
