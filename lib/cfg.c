@@ -69,6 +69,23 @@ static const struct key keys[] = {
 	{ "mail", "dir", K_STR, S(mail_dir), "", 0, 0 },
 	{ "mail", "connect_timeout", K_LONG, S(mail_connect_timeout), "10", 1, 300 },
 	{ "mail", "timeout", K_LONG, S(mail_timeout), "30", 1, 600 },
+	/* lib/throttle.h: a limit (0 turns it off) and its window in seconds. */
+	{ "throttle", "login_account_limit", K_LONG, S(thr_login_account.limit), "5", 0, 1000000 },
+	{ "throttle", "login_account_window", K_LONG, S(thr_login_account.window), "900", 1, 31536000 },
+	{ "throttle", "login_client_limit", K_LONG, S(thr_login_client.limit), "100", 0, 1000000 },
+	{ "throttle", "login_client_window", K_LONG, S(thr_login_client.window), "900", 1, 31536000 },
+	{ "throttle", "reset_address_limit", K_LONG, S(thr_reset_address.limit), "1", 0, 1000000 },
+	{ "throttle", "reset_address_window", K_LONG, S(thr_reset_address.window), "60", 1, 31536000 },
+	{ "throttle", "reset_address_daily_limit", K_LONG, S(thr_reset_address_daily.limit), "5",
+	    0, 1000000 },
+	{ "throttle", "reset_address_daily_window", K_LONG, S(thr_reset_address_daily.window),
+	    "86400", 1, 31536000 },
+	{ "throttle", "reset_client_limit", K_LONG, S(thr_reset_client.limit), "100", 0, 1000000 },
+	{ "throttle", "reset_client_window", K_LONG, S(thr_reset_client.window), "3600", 1, 31536000 },
+	{ "throttle", "register_client_limit", K_LONG, S(thr_register_client.limit), "1000",
+	    0, 1000000 },
+	{ "throttle", "register_client_window", K_LONG, S(thr_register_client.window), "3600",
+	    1, 31536000 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -18,6 +18,12 @@
 
 enum cfg_mail_backend { MAIL_SMTP, MAIL_FILE };
 
+/* One throttle of [throttle] (lib/throttle.h): at most limit events per window. */
+struct cfg_limit {
+	long	 limit;			/* events; 0: the throttle is off */
+	long	 window;		/* seconds */
+};
+
 struct cfg {
 	/* [jwtauth] */
 	char	*secret_key;		/* >= 32 bytes; wiped by cfg_free */
@@ -58,6 +64,13 @@ struct cfg {
 	char	*mail_dir;		/* file backend: one .eml per message */
 	long	 mail_connect_timeout;	/* seconds */
 	long	 mail_timeout;		/* seconds, whole transfer */
+	/* [throttle] (lib/throttle.h) */
+	struct cfg_limit thr_login_account;	/* failed logins per account */
+	struct cfg_limit thr_login_client;	/* failed logins per client address */
+	struct cfg_limit thr_reset_address;	/* reset mails per e-mail address */
+	struct cfg_limit thr_reset_address_daily;	/* the same, over a day */
+	struct cfg_limit thr_reset_client;	/* reset mail requests per client address */
+	struct cfg_limit thr_register_client;	/* registrations per client address */
 };
 
 /*

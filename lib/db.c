@@ -230,8 +230,11 @@ retry:
 		 * it; a lost connection during execute might have run it.
 		 */
 		if (executed && !sql_defs[id].idempotent &&
-		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT)
+		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT) {
+			/* Not run again; the next statement connects afresh. */
+			db_disconnect(db);
 			return DB_ERR;
+		}
 		db_disconnect(db);
 	}
 	return DB_ERR;
@@ -966,5 +969,105 @@ db_migrate_apply(struct db *db, const char *name, const char *text, size_t len,
 		(void)snprintf(err, errsz, "applied, but not recorded (%u)", db->code);
 		return DB_ERR;
 	}
+/* ---------------------------------------------------------------- throttles */
+
+/* Bind scope and ident, the first two parameters of every throttle statement. */
+static void
+bind_counter(MYSQL_BIND *p, const char *scope, const char *ident, unsigned long *l)
+{
+	bind_str(&p[0], scope, strlen(scope), &l[0]);
+	bind_str(&p[1], ident, strlen(ident), &l[1]);
+}
+
+enum db_rc
+db_throttle_hit(struct db *db, const char *scope, const char *ident, int64_t now,
+    int64_t end, int64_t cap, int64_t *hits, int *created)
+{
+	MYSQL_BIND	 p[6];
+	unsigned long	 l[2];
+	int64_t		 id = 0, now2 = now, now3 = now;
+	enum db_rc	 rc;
+
+	bind_counter(p, scope, ident, l);
+	bind_i64(&p[2], &end);
+	bind_i64(&p[3], &now2);
+	bind_i64(&p[4], &cap);
+	bind_i64(&p[5], &now3);
+	/* DB_NONE: the row is at its cap already and nothing changed. */
+	if ((rc = db_run(db, SQL_THROTTLE_HIT, p, NULL, &id)) == DB_NONE)
+		rc = DB_OK;
+	if (rc != DB_OK)
+		return rc == DB_DUP ? DB_ERR : rc;
+	/* LAST_INSERT_ID(expr) ran only on the update path. */
+	*created = id == 0;
+	*hits = id == 0 ? 1 : id;
+	return DB_OK;
+}
+
+enum db_rc
+db_throttle_end(struct db *db, const char *scope, const char *ident, int64_t *end)
+{
+	MYSQL_BIND	 p[2], r[1];
+	unsigned long	 l[2];
+
+	bind_counter(p, scope, ident, l);
+	memset(r, 0, sizeof(r));
+	bind_i64(&r[0], end);
+	return db_run(db, SQL_THROTTLE_END, p, r, NULL);
+}
+
+enum db_rc
+db_throttle_undo(struct db *db, const char *scope, const char *ident, int64_t now)
+{
+	MYSQL_BIND	 p[3];
+	unsigned long	 l[2];
+
+	bind_counter(p, scope, ident, l);
+	bind_i64(&p[2], &now);
+	return db_run(db, SQL_THROTTLE_UNDO, p, NULL, NULL);
+}
+
+enum db_rc
+db_throttle_forget(struct db *db, const char *scope, const char *ident)
+{
+	MYSQL_BIND	 p[2];
+	unsigned long	 l[2];
+
+	bind_counter(p, scope, ident, l);
+	return db_run(db, SQL_THROTTLE_FORGET, p, NULL, NULL);
+}
+
+enum db_rc
+db_throttle_prune(struct db *db, int64_t now, int64_t n)
+{
+	MYSQL_BIND	 p[2];
+
+	bind_i64(&p[0], &now);
+	bind_i64(&p[1], &n);
+	return db_run(db, SQL_THROTTLE_PRUNE, p, NULL, NULL);
+}
+
+enum db_rc
+db_email_weight(struct db *db, const char *email, size_t len, unsigned char *out,
+    size_t outsz, size_t *outlen)
+{
+	MYSQL_BIND	 p[1], r[1];
+	unsigned long	 l, rlen = 0;
+	my_bool		 isnull = 0, error = 0;
+	enum db_rc	 rc;
+
+	bind_str(&p[0], email, len, &l);
+	memset(r, 0, sizeof(r));
+	r[0].buffer_type = MYSQL_TYPE_BLOB;
+	r[0].buffer = out;
+	r[0].buffer_length = (unsigned long)outsz;
+	r[0].length = &rlen;
+	r[0].is_null = &isnull;
+	r[0].error = &error;
+	if ((rc = db_run(db, SQL_EMAIL_WEIGHT, p, r, NULL)) != DB_OK)
+		return rc == DB_NONE ? DB_ERR : rc;
+	if (isnull || rlen > outsz)
+		return DB_ERR;
+	*outlen = rlen;
 	return DB_OK;
 }

@@ -157,5 +157,33 @@ enum db_rc	 db_migrate_list(struct db *db,
 		    int (*each)(void *arg, const char *name, const char *applied_at), void *arg);
 enum db_rc	 db_migrate_apply(struct db *db, const char *name, const char *text, size_t len,
 		    char *err, size_t errsz);
+ * The throttles' counters (jwtauth_throttle; lib/throttle.c decides what
+ * they mean).  Times are milliseconds since the epoch by the web host's
+ * clock; scope and ident are NUL-terminated ASCII.
+ */
+/*
+ * Count one event of (scope, ident) at now: a counter whose window ended
+ * (window_end <= now) or that does not exist starts at 1 with window_end
+ * end; else it goes up by one, to cap at most.  *hits gets the new count,
+ * *created 1 when the row was inserted.  DB_OK or DB_ERR.
+ */
+enum db_rc	 db_throttle_hit(struct db *db, const char *scope, const char *ident,
+		    int64_t now, int64_t end, int64_t cap, int64_t *hits, int *created);
+/* The counter's window_end into *end: DB_OK, DB_NONE (no counter), DB_ERR. */
+enum db_rc	 db_throttle_end(struct db *db, const char *scope, const char *ident, int64_t *end);
+/* One event fewer, if the counter's window is still open at now. */
+enum db_rc	 db_throttle_undo(struct db *db, const char *scope, const char *ident, int64_t now);
+/* Drop the counter: DB_OK, DB_NONE when there was none, DB_ERR. */
+enum db_rc	 db_throttle_forget(struct db *db, const char *scope, const char *ident);
+/* Delete at most n counters whose window ended by now (oldest first). */
+enum db_rc	 db_throttle_prune(struct db *db, int64_t now, int64_t n);
+/*
+ * The collation weight of email (WEIGHT_STRING under accounts_user.email's
+ * collation) into out (outsz bytes), its length into *outlen: equal for
+ * every spelling the user lookup matches.  DB_OK or DB_ERR (also when it
+ * would not fit).
+ */
+enum db_rc	 db_email_weight(struct db *db, const char *email, size_t len,
+		    unsigned char *out, size_t outsz, size_t *outlen);
 
 #endif

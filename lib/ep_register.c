@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pw.h"
 #include "pycompat.h"
+#include "throttle.h"
 #include "views.h"
 
 /* UserRegistrationSerializer: Meta.fields order; limits from the model. */
@@ -24,21 +25,33 @@ static const struct field_spec fields[] = {
 };
 _Static_assert(nitems(fields) == REG__MAX && REG__MAX <= EP_MAXFIELDS, "register fields");
 
-/* serializer.save(): the user, then the pair get_tokens_for_user makes. */
+/*
+ * serializer.save(): the user, then the pair get_tokens_for_user makes.
+ * A valid registration counts for its client address (throttle.h) before
+ * the password is hashed; one that fails after that is given back.
+ */
 static enum err
 post(struct ctx *c)
 {
 	struct field_value	*in = c->in;
 	struct buf		 email = BUF_INIT;
 	char			 hash[CRYPT_OUTPUT_SIZE];
+	char			 client[THROTTLE_IDENTLEN];
 	int64_t			 id = 0;
+	int			 counted = 0;
 	enum db_rc		 rc;
 	enum err		 e;
 
+	memset(hash, 0, sizeof(hash));
 	if ((e = view_passwords_match(c, &in[REG_PASSWORD], &in[REG_PASSWORD2])) != ERR_OK)
 		return e;
 	if ((e = view_normalize_email(c, &in[REG_EMAIL], &email)) != ERR_OK)
 		goto out;
+	throttle_client_ident(c->client, client);
+	if ((e = throttle_take(c->db, c->cfg, THR_REGISTER_CLIENT, client, c->now,
+	    &c->err)) != ERR_OK)
+		goto out;
+	counted = 1;
 	if ((e = view_hash_password(c, &in[REG_PASSWORD], "password", hash, sizeof(hash))) != ERR_OK)
 		goto out;
 	switch ((rc = db_user_insert(c->db, email.p, email.len, in[REG_NAME].s, in[REG_NAME].len,
@@ -55,9 +68,12 @@ post(struct ctx *c)
 		goto out;
 	}
 	log_info("registered user %lld", (long long)id);
+	counted = 0;
 	c->status = 201;
 	e = view_token_pair(c, id);
 out:
+	if (counted)
+		throttle_give_back(c->db, c->cfg, THR_REGISTER_CLIENT, client, c->now);
 	explicit_bzero(hash, sizeof(hash));
 	buf_free(&email);
 	return e;

@@ -45,6 +45,9 @@ static const struct err_def defs[ERR__MAX] = {
 	    "no_active_account", "token user gone or inactive" },
 	[ERR_MAIL] = { 503, ES_DETAIL, "The password reset email could not be sent. Try again later.",
 	    NULL, "mail not sent" },
+	/* DRF's exceptions.Throttled with its wait ("1 second", "N seconds"). */
+	[ERR_THROTTLED] = { 429, ES_DETAIL, "Request was throttled. Expected available in %s.", NULL,
+	    "throttled" },
 	[ERR_UNAVAILABLE] = { 503, ES_DETAIL, "Service temporarily unavailable, try again later.",
 	    "service_unavailable", "database unavailable" },
 	[ERR_INTERNAL] = { 500, ES_DETAIL, "A server error occurred.", "error", "internal error" },

@@ -31,6 +31,7 @@ enum err {
 	ERR_TOKEN_VIEW,		/* token views: detail: simplejwt's message */
 	ERR_NO_ACTIVE_ACCOUNT,	/* refresh for a user who is gone or inactive */
 	ERR_MAIL,		/* the reset mail could not be sent */
+	ERR_THROTTLED,		/* a throttle's limit is reached (lib/throttle.h); detail: "N seconds" */
 	ERR_UNAVAILABLE,	/* the database cannot be reached */
 	ERR_INTERNAL,		/* a bug or resource failure on our side */
 	ERR__MAX
@@ -98,6 +99,7 @@ struct errinfo {
 	enum err	 code;
 	char		 detail[1024];	/* longer texts are cut (a 1 KiB Content-Type is not a client we serve) */
 	struct verr	 verr;
+	long		 retry_after;	/* > 0: the Retry-After header, in seconds (ERR_THROTTLED) */
 };
 
 /* Set code and detail (printf-style, truncated safely); returns code. */

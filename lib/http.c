@@ -222,6 +222,7 @@ http_reason(int status)
 	case 406: return "Not Acceptable";
 	case 413: return "Request Entity Too Large";
 	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Unknown";

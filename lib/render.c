@@ -163,6 +163,9 @@ render_view(struct ctx *c, enum err e)
 			error_detail(c, e, &j);
 		if (r->status == 401)
 			http_set_header(r, "WWW-Authenticate", "Bearer realm=\"api\"");
+		/* DRF's exception_handler: Retry-After for an exception with a wait. */
+		if (c->err.retry_after > 0)
+			http_set_header(r, "Retry-After", "%ld", c->err.retry_after);
 	}
 	ep_allow(ep, allow, sizeof(allow));
 	http_set_header(r, "Allow", "%s", allow);

@@ -35,6 +35,13 @@ enum sql_id {
 	/* Schema migrations (jwtauth-admin migrate); the table is SQL_MIGRATIONS_TABLE. */
 	SQL_MIGRATION_LIST,	/* the migrations applied, by name */
 	SQL_MIGRATION_RECORD,	/* one more applied */
+	/* The throttles (lib/throttle.c, table jwtauth_throttle: sql/migrations/0002). */
+	SQL_THROTTLE_HIT,	/* count one event; the new count comes back as LAST_INSERT_ID */
+	SQL_THROTTLE_END,	/* when a counter's window ends */
+	SQL_THROTTLE_UNDO,	/* take back one event of a live window */
+	SQL_THROTTLE_FORGET,	/* drop a counter (a successful login) */
+	SQL_THROTTLE_PRUNE,	/* drop a bounded number of ended windows */
+	SQL_EMAIL_WEIGHT,	/* an address as accounts_user.email compares it */
 	SQL__MAX
 };
 
@@ -164,6 +171,38 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "ORDER BY index_name = 'PRIMARY' DESC, index_name, seq_in_index SEPARATOR ' ') "
 	    "FROM information_schema.statistics "
 	    "WHERE table_schema = DATABASE() AND table_name = 'accounts_user' AND non_unique = 0)", 1, 0 },
+	/*
+	 * One statement, atomic on any number of web hosts: a new counter
+	 * starts at 1 (LAST_INSERT_ID stays 0); an ended window starts again
+	 * at 1; else one more, capped at the limit + 1 so that refused events
+	 * pile up nowhere.  hits is assigned first, so both IF()s read the
+	 * old window_end.  Parameters: scope, ident, now + window, now, cap,
+	 * now (milliseconds).  Run again after a lost connection (marked
+	 * idempotent): it may then count one event twice, which errs on the
+	 * side a throttle should.
+	 */
+	[SQL_THROTTLE_HIT] = {
+	    "INSERT INTO jwtauth_throttle (scope, ident, hits, window_end) VALUES (?, ?, 1, ?) "
+	    "ON DUPLICATE KEY UPDATE "
+	    "hits = LAST_INSERT_ID(IF(window_end <= ?, 1, LEAST(hits + 1, ?))), "
+	    "window_end = IF(window_end <= ?, VALUES(window_end), window_end)", 1, 0 },
+	[SQL_THROTTLE_END] = {
+	    "SELECT window_end FROM jwtauth_throttle WHERE scope = ? AND ident = ?", 1, 0 },
+	[SQL_THROTTLE_UNDO] = {
+	    "UPDATE jwtauth_throttle SET hits = hits - 1 "
+	    "WHERE scope = ? AND ident = ? AND hits > 0 AND window_end > ?", 0, 0 },
+	[SQL_THROTTLE_FORGET] = {
+	    "DELETE FROM jwtauth_throttle WHERE scope = ? AND ident = ?", 1, 0 },
+	/* By the window_end index; LIMIT keeps one request's share of the work small. */
+	[SQL_THROTTLE_PRUNE] = {
+	    "DELETE FROM jwtauth_throttle WHERE window_end <= ? ORDER BY window_end LIMIT ?", 1, 0 },
+	/*
+	 * WEIGHT_STRING under accounts_user.email's collation (0001: utf8mb4_general_ci):
+	 * two addresses the login's lookup takes for one have one weight (case
+	 * and accents folded as the server folds them).
+	 */
+	[SQL_EMAIL_WEIGHT] = {
+	    "SELECT WEIGHT_STRING(CONVERT(? USING utf8mb4) COLLATE utf8mb4_general_ci)", 1, 0 },
 };
 
 #endif

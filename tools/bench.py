@@ -558,6 +558,7 @@ def with_values(stmt, row):
     # A column of another table (jwtauth's own) gets 0; any other placeholder 0 as well.
     stmt = re.sub(r'(\w+)\s*=\s*\?', lambda mm: '%s = %s' % (mm.group(1), lit(row.get(mm.group(1), '0'))),
                   stmt)
+    # The throttles' other placeholders (times, caps, LIMIT n, an address to weigh).
     return stmt.replace('?', '0')
 
 
@@ -565,6 +566,8 @@ def explain(db_cmd, sample_email):
     cols = sql(db_cmd, 'SELECT * FROM accounts_user WHERE email = %s' % quote(sample_email),
                header=True)
     row = dict(zip(cols[0], cols[1]))
+    # jwtauth_throttle's key columns (lib/throttle.c), for its statements.
+    row.update({'scope': 'login_client', 'ident': '127.0.0.1', 'hits': '1', 'window_end': '0'})
     out = []
     for name, (stmt, scan) in statements().items():
         text = with_values(stmt, row)

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cfg.h"
@@ -34,7 +35,24 @@ static const struct {
 	{ "secret_key = " KEY "\nlog_level = loud\n", { NULL }, "log_level" },
 	{ "secret_key = " KEY "\n[cors]\nallowed_origins = http://[::1\n", { NULL }, "not an origin" },
 	{ "secret_key = " KEY "\n[cors]\nallowed_origins = localhost:3000\n", { NULL }, "not an origin" },
+	{ "secret_key = " KEY "\n[throttle]\nlogin_account_limit = -1\n", { NULL },
+	    "throttle.login_account_limit" },
+	{ "secret_key = " KEY "\n[throttle]\nlogin_account_window = 0\n", { NULL },
+	    "throttle.login_account_window" },
+	{ "secret_key = " KEY "\n", { "JWTAUTH_THROTTLE_REGISTER_CLIENT_LIMIT=many", NULL },
+	    "JWTAUTH_THROTTLE_REGISTER_CLIENT_LIMIT" },
+	{ "secret_key = " KEY "\n[throttle]\nlogin_limit = 5\n", { NULL }, "unknown key" },
 };
+
+/* The [throttle] limits, for the table below. */
+#define THR_GET(f)							\
+	static const struct cfg_limit *f(const struct cfg *c) { return &c->f; }
+THR_GET(thr_login_account)
+THR_GET(thr_login_client)
+THR_GET(thr_reset_address)
+THR_GET(thr_reset_address_daily)
+THR_GET(thr_reset_client)
+THR_GET(thr_register_client)
 
 int
 main(void)
@@ -61,6 +79,38 @@ main(void)
 	is_int(c.mail_backend, MAIL_SMTP, "smtp mail by default");
 	is_int((long long)c.secret_len, 32, "secret length");
 	cfg_free(&c);
+
+	/* [throttle]: the defaults, the file, the environment, 0 for off. */
+	{
+		const struct {
+			const char	*text;
+			const char	*env[2];
+			const struct cfg_limit *(*get)(const struct cfg *);
+			long		 limit, window;
+		} thr[] = {
+			{ "", { NULL }, thr_login_account, 5, 900 },
+			{ "", { NULL }, thr_login_client, 100, 900 },
+			{ "", { NULL }, thr_reset_address, 1, 60 },
+			{ "", { NULL }, thr_reset_address_daily, 5, 86400 },
+			{ "", { NULL }, thr_reset_client, 100, 3600 },
+			{ "", { NULL }, thr_register_client, 1000, 3600 },
+			{ "[throttle]\nlogin_account_limit = 0\n", { NULL }, thr_login_account, 0, 900 },
+			{ "[throttle]\nreset_client_limit = 20\nreset_client_window = 7200\n", { NULL },
+			    thr_reset_client, 20, 7200 },
+			{ "[throttle]\nregister_client_limit = 3\n",
+			    { "JWTAUTH_THROTTLE_REGISTER_CLIENT_LIMIT=7", NULL }, thr_register_client, 7, 3600 },
+		};
+		char	 text[256];
+
+		for (i = 0; i < sizeof(thr) / sizeof(thr[0]); i++) {
+			(void)snprintf(text, sizeof(text), "secret_key = " KEY "\n%s", thr[i].text);
+			ok(cfg_load_text(&c, text, thr[i].env, err, sizeof(err)) == 0, "throttle %zu: %s",
+			    i, err);
+			is_int(thr[i].get(&c)->limit, thr[i].limit, "throttle %zu: limit", i);
+			is_int(thr[i].get(&c)->window, thr[i].window, "throttle %zu: window", i);
+			cfg_free(&c);
+		}
+	}
 
 	/* A full file with comments, sections and quotes. */
 	ok(cfg_load_text(&c,
