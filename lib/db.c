@@ -969,6 +969,9 @@ db_migrate_apply(struct db *db, const char *name, const char *text, size_t len,
 		(void)snprintf(err, errsz, "applied, but not recorded (%u)", db->code);
 		return DB_ERR;
 	}
+	return DB_OK;
+}
+
 /* ---------------------------------------------------------------- throttles */
 
 /* Bind scope and ident, the first two parameters of every throttle statement. */

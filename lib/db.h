@@ -157,6 +157,8 @@ enum db_rc	 db_migrate_list(struct db *db,
 		    int (*each)(void *arg, const char *name, const char *applied_at), void *arg);
 enum db_rc	 db_migrate_apply(struct db *db, const char *name, const char *text, size_t len,
 		    char *err, size_t errsz);
+
+/*
  * The throttles' counters (jwtauth_throttle; lib/throttle.c decides what
  * they mean).  Times are milliseconds since the epoch by the web host's
  * clock; scope and ident are NUL-terminated ASCII.
