@@ -69,6 +69,9 @@ static const struct key keys[] = {
 	{ "mail", "dir", K_STR, S(mail_dir), "", 0, 0 },
 	{ "mail", "connect_timeout", K_LONG, S(mail_connect_timeout), "10", 1, 300 },
 	{ "mail", "timeout", K_LONG, S(mail_timeout), "30", 1, 600 },
+	{ "audit", "enabled", K_LONG, S(audit_enabled), "1", 0, 1 },
+	{ "audit", "user_agent_length", K_LONG, S(audit_ua_length), "255", 0, 255 },
+	{ "audit", "retention_days", K_LONG, S(audit_retention_days), "90", 0, 36500 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

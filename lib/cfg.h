@@ -58,6 +58,10 @@ struct cfg {
 	char	*mail_dir;		/* file backend: one .eml per message */
 	long	 mail_connect_timeout;	/* seconds */
 	long	 mail_timeout;		/* seconds, whole transfer */
+	/* [audit] */
+	long	 audit_enabled;		/* 1: write jwtauth_audit rows (default), 0: none */
+	long	 audit_ua_length;	/* characters of User-Agent kept, 0..255 (default 255) */
+	long	 audit_retention_days;	/* jwtauth-admin audit --prune's age; 0: keep (default 90) */
 };
 
 /*

@@ -54,6 +54,7 @@ post(struct ctx *c)
 		e = view_db_error(c, rc);
 		goto out;
 	}
+	c->audit_user = id;
 	log_info("registered user %lld", (long long)id);
 	c->status = 201;
 	e = view_token_pair(c, id);
@@ -71,6 +72,6 @@ const struct endpoint ep_register = {
 	.kind = EP_SEED,
 	.authenticate = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX, .audit = "register" },
 	},
 };

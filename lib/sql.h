@@ -32,6 +32,13 @@ enum sql_id {
 	SQL_ADMIN_UPDATE,	/* change a user (not the password: SQL_USER_SET_PASSWORD) */
 	SQL_ADMIN_DELETE,
 	SQL_SCHEMA,		/* jwtauth-admin check: accounts_user's columns and unique keys */
+	/* The audit log (audit.c, jwtauth-admin audit). */
+	SQL_AUDIT_INSERT,
+	SQL_AUDIT_LIST,		/* SQL_AUDIT_LIST + (by user) + 2 * (by event) */
+	SQL_AUDIT_LIST_USER,
+	SQL_AUDIT_LIST_EVENT,
+	SQL_AUDIT_LIST_USER_EVENT,
+	SQL_AUDIT_PRUNE,	/* one batch of rows older than a time */
 	SQL__MAX
 };
 
@@ -52,6 +59,15 @@ enum sql_id {
 	" FROM accounts_user WHERE email LIKE ? AND is_admin IN (?, ?) AND is_active IN (?, ?)"
 #define SQL_ADMIN_PAGE \
 	" LIMIT ? OFFSET ?"
+
+/*
+ * The audit log (sql/migrations/0006_audit.sql): the newest rows first, at
+ * most LIMIT of them; the filters are a fixed set of statements.
+ */
+#define SQL_AUDIT_COLUMNS \
+	"id, created_at, event, user_id, target_id, client, user_agent, outcome"
+#define SQL_AUDIT_ORDER \
+	" ORDER BY created_at DESC, id DESC LIMIT ?"
 
 /*
  * Transactions (db.c's db_tx): READ COMMITTED, so that a locking read of
@@ -142,6 +158,23 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "ORDER BY index_name = 'PRIMARY' DESC, index_name, seq_in_index SEPARATOR ' ') "
 	    "FROM information_schema.statistics "
 	    "WHERE table_schema = DATABASE() AND table_name = 'accounts_user' AND non_unique = 0)", 1, 0 },
+	[SQL_AUDIT_INSERT] = {
+	    "INSERT INTO jwtauth_audit (created_at, event, user_id, target_id, client, user_agent, "
+	    "outcome) VALUES (?, ?, ?, ?, ?, ?, ?)", 0, 0 },
+	[SQL_AUDIT_LIST] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ?"
+	    SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_LIST_USER] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ? "
+	    "AND (user_id = ? OR target_id = ?)" SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_LIST_EVENT] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ? "
+	    "AND event = ?" SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_LIST_USER_EVENT] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ? "
+	    "AND (user_id = ? OR target_id = ?) AND event = ?" SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_PRUNE] = {
+	    "DELETE FROM jwtauth_audit WHERE created_at < ? LIMIT ?", 1, 0 },
 };
 
 #endif

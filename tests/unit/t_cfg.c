@@ -34,6 +34,9 @@ static const struct {
 	{ "secret_key = " KEY "\nlog_level = loud\n", { NULL }, "log_level" },
 	{ "secret_key = " KEY "\n[cors]\nallowed_origins = http://[::1\n", { NULL }, "not an origin" },
 	{ "secret_key = " KEY "\n[cors]\nallowed_origins = localhost:3000\n", { NULL }, "not an origin" },
+	{ "secret_key = " KEY "\n[audit]\nenabled = yes\n", { NULL }, "audit.enabled" },
+	{ "secret_key = " KEY "\n[audit]\nuser_agent_length = 256\n", { NULL }, "audit.user_agent_length" },
+	{ "secret_key = " KEY "\n[audit]\nretention_days = -1\n", { NULL }, "audit.retention_days" },
 };
 
 int
@@ -60,7 +63,23 @@ main(void)
 	is_str(c.password_hash, "yescrypt", "yescrypt by default");
 	is_int(c.mail_backend, MAIL_SMTP, "smtp mail by default");
 	is_int((long long)c.secret_len, 32, "secret length");
+	is_int(c.audit_enabled, 1, "audit log on by default");
+	is_int(c.audit_ua_length, 255, "audit user agent length default");
+	is_int(c.audit_retention_days, 90, "audit retention default");
 	cfg_free(&c);
+
+	/* [audit] from the file and the environment. */
+	{
+		const char *aenv[] = { "JWTAUTH_AUDIT_RETENTION_DAYS=0", NULL };
+
+		ok(cfg_load_text(&c, "secret_key = " KEY "\n[audit]\nenabled = 0\n"
+		    "user_agent_length = 40\nretention_days = 30\n", aenv, err, sizeof(err)) == 0,
+		    "[audit] section: %s", err);
+		is_int(c.audit_enabled, 0, "audit.enabled = 0");
+		is_int(c.audit_ua_length, 40, "audit.user_agent_length");
+		is_int(c.audit_retention_days, 0, "JWTAUTH_AUDIT_RETENTION_DAYS wins over the file");
+		cfg_free(&c);
+	}
 
 	/* A full file with comments, sections and quotes. */
 	ok(cfg_load_text(&c,
