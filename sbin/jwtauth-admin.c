@@ -1828,8 +1828,12 @@ cmd_audit(struct admin *a, int argc, char **argv)
 		for (p = user; *p >= '0' && *p <= '9'; p++)
 			continue;
 		if (*user != '\0' && *p == '\0') {
-			if (opt_count("user", user, INT64_MAX, &uid) == -1 || uid == 0)
+			if (opt_count("user", user, INT64_MAX, &uid) == -1)
 				return ADM_USAGE;
+			if (uid == 0) {
+				warnline("--user: ids start at 1");
+				return ADM_USAGE;
+			}
 			q.user = (int64_t)uid;
 		} else if ((rc = find_user(a, user, &u)) != ADM_OK)
 			return rc;
