@@ -345,3 +345,23 @@ def t_audit_cli(s, t):
     t.ok(rc == 1 and 'retention_days is 0' in err, '--prune with retention_days = 0: refused', err)
     t.ok(len(rows(s, "event <> 'prune_test'")) >= len(everything), 'recent rows untouched')
     s.db.sql("DELETE FROM jwtauth_audit WHERE event = 'prune_test'")
+
+
+def t_audit_write_fails(s, t):
+    """Without the table (renamed away for a moment) the requests are answered as ever and
+    the log says why no row was written."""
+    email = new_email('audit.gone')
+    s.request('POST', P_REGISTER, json_body=reg_body(email))
+    s.db.sql('RENAME TABLE jwtauth_audit TO jwtauth_audit_away')
+    try:
+        r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'})
+        t.eq(r.status, 200, 'login while the audit table is missing')
+        r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'wrong'})
+        t.eq(r.status, 404, 'failed login while the audit table is missing')
+    finally:
+        s.db.sql('RENAME TABLE jwtauth_audit_away TO jwtauth_audit')
+    t.ok('audit row not written (event login, ' in s.web.logs(), 'a warning in the log')
+    ua = new_ua('back')
+    r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'}, headers={'User-Agent': ua})
+    t.eq(r.status, 200, 'login with the table back')
+    t.eq(brief(by_ua(s, ua)), [('login', user_id_of(r.json['access']), None, 'ok')], 'rows are written again')
