@@ -68,7 +68,11 @@ post(struct ctx *c)
 	e = view_success(c, "password reset successfully.");
 	goto out;
 invalid:
-	log_warn("reset token rejected (user %lld) from %s", (long long)c->audit_user, c->client);
+	if (c->audit_user != 0)
+		log_warn("reset token rejected (user %lld) from %s", (long long)c->audit_user,
+		    c->client);
+	else
+		log_warn("reset token rejected (no such user) from %s", c->client);
 	verr_add(&c->err.verr, "non_field_errors", MSG_RESET_INVALID);
 	e = errinfo_set(&c->err, ERR_INVALID, NULL);
 out:

@@ -98,6 +98,9 @@ def t_audit_events(s, t):
     u64, tok, _ = reset_secrets(mails[0])
     bad = tok[:-1] + ('0' if tok[-1] != '0' else '1')
     t.eq(post('%s%s/%s/' % (P_RESET, u64, bad), {'password': pw, 'password2': pw}).status, 400, 'reset, bad token')
+    nobody = base64.urlsafe_b64encode(b'987654321012').decode().rstrip('=')
+    t.eq(post('%s%s/%s/' % (P_RESET, nobody, tok), {'password': pw, 'password2': pw}).status, 400,
+         'reset, a uid that names nobody')
     t.eq(post('%s%s/%s/' % (P_RESET, u64, tok), {'password': pw, 'password2': pw}).status, 200, 'reset')
     end = utcnow()
 
@@ -115,6 +118,7 @@ def t_audit_events(s, t):
         ('reset_mail', None, None, 'failed'),
         ('reset_mail', uid, None, 'ok'),
         ('reset_done', uid, None, 'failed'),
+        ('reset_done', None, None, 'failed'),
         ('reset_done', uid, None, 'ok'),
     ], 'one row per audited request: event, user, outcome (none for profile and verify)')
     t.ok(all(r['client'] == '127.0.0.1' for r in got), 'client: REMOTE_ADDR', [r['client'] for r in got])
@@ -130,7 +134,8 @@ def t_audit_events(s, t):
     logs = '\n'.join(x for x in s.web.logs().splitlines() if re.search(r'jwtauth-[a-z-]+\[[0-9]+\] ', x))
     for line in ('login failed from 127.0.0.1: wrong password of user %d' % uid,
                  'login failed from 127.0.0.1: no such e-mail',
-                 'reset token rejected (user %d) from 127.0.0.1' % uid):
+                 'reset token rejected (user %d) from 127.0.0.1' % uid,
+                 'reset token rejected (no such user) from 127.0.0.1'):
         t.ok(any(line in x and ' warning ' in x for x in logs.splitlines()), 'log warning: %s' % line)
     leaked = [x[:16] for x in secrets if x in logs]
     t.ok(not leaked, 'no password or token in the log', leaked)
