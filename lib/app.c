@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "form.h"
 #include "log.h"
@@ -28,6 +29,7 @@
 #include "render.h"
 #include "route.h"
 #include "serve.h"
+#include "views.h"
 
 static double
 now_precise(void)
@@ -246,6 +248,30 @@ out:
 	return e;
 }
 
+/*
+ * The audit row of a request to a method whose handler names an event
+ * (struct handler's audit), written once its answer is known: the outcome
+ * from the status.  Who acted: the user the handler named (ctx's
+ * audit_user), else the authenticated one; the user acted on: the
+ * handler's audit_target, else get_object's.  Unaudited requests cost
+ * nothing.
+ */
+static void
+audit_request(struct ctx *c)
+{
+	const struct handler	*h;
+	const char		*name = c->req->method;
+	enum method		 m;
+
+	if (!c->cfg->audit_enabled || c->req->method_truncated || strcmp(name, "OPTIONS") == 0)
+		return;
+	m = strcmp(name, "HEAD") == 0 ? M_GET : method_lookup(name);
+	if (m == M__MAX || (h = &c->ep->handlers[m])->fn == NULL || h->audit == NULL)
+		return;
+	view_audit(c, h->audit, c->audit_user != 0 ? c->audit_user : c->authed ? c->user.id : 0,
+	    c->audit_target != 0 ? c->audit_target : c->obj.id, audit_outcome(c->resp->status));
+}
+
 /* One request, start to finish; fills resp. */
 static void
 handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
@@ -304,6 +330,7 @@ render:
 	if (e != ERR_OK && e != ERR_INVALID && e != ERR_LOGIN)
 		log_info("%s %s -> %d %s", req->method, ep->path, err_status(e), err_strerror(e));
 	render_view(&c, e);
+	audit_request(&c);
 out:
 	for (i = 0; i < EP_MAXPARAMS; i++)
 		free(c.params[i]);

@@ -86,6 +86,9 @@ static const struct key keys[] = {
 	    0, 1000000 },
 	{ "throttle", "register_client_window", K_LONG, S(thr_register_client.window), "3600",
 	    1, 31536000 },
+	{ "audit", "enabled", K_LONG, S(audit_enabled), "1", 0, 1 },
+	{ "audit", "user_agent_length", K_LONG, S(audit_ua_length), "255", 0, 255 },
+	{ "audit", "retention_days", K_LONG, S(audit_retention_days), "90", 0, 36500 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -71,6 +71,10 @@ struct cfg {
 	struct cfg_limit thr_reset_address_daily;	/* the same, over a day */
 	struct cfg_limit thr_reset_client;	/* reset mail requests per client address */
 	struct cfg_limit thr_register_client;	/* registrations per client address */
+	/* [audit] */
+	long	 audit_enabled;		/* 1: write jwtauth_audit rows (default), 0: none */
+	long	 audit_ua_length;	/* characters of User-Agent kept, 0..255 (default 255) */
+	long	 audit_retention_days;	/* jwtauth-admin audit --prune's age; 0: keep (default 90) */
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -32,6 +33,7 @@ struct db {
 	MYSQL_STMT		*stmt[SQL__MAX];
 	int			 in_tx;		/* inside db_tx(): no retry of one statement */
 	unsigned int		 code;		/* the last failure's error number */
+	uint64_t		 affected;	/* rows the last statement without a result changed */
 };
 
 struct db *
@@ -150,7 +152,8 @@ db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 		if (result == NULL) {
 			if (insert_id != NULL)
 				*insert_id = (int64_t)mysql_stmt_insert_id(st);
-			out = mysql_stmt_affected_rows(st) > 0 ? DB_OK : DB_NONE;
+			db->affected = (uint64_t)mysql_stmt_affected_rows(st);
+			out = db->affected > 0 ? DB_OK : DB_NONE;
 			return out;
 		}
 		if (mysql_stmt_bind_result(st, result) != 0)
@@ -1073,4 +1076,187 @@ db_email_weight(struct db *db, const char *email, size_t len, unsigned char *out
 		return DB_ERR;
 	*outlen = rlen;
 	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- the audit log */
+
+/* t (seconds since the epoch, with a fraction) as a UTC MYSQL_TIME. */
+static void
+utc_time(double t, MYSQL_TIME *out)
+{
+	struct tm	 tm;
+	time_t		 sec = (time_t)t;
+	long		 us = (long)((t - (double)sec) * 1e6);
+
+	if (us < 0)
+		us = 0;
+	if (us > 999999)
+		us = 999999;
+	memset(out, 0, sizeof(*out));
+	if (gmtime_r(&sec, &tm) == NULL)
+		return;
+	out->year = (unsigned int)tm.tm_year + 1900;
+	out->month = (unsigned int)tm.tm_mon + 1;
+	out->day = (unsigned int)tm.tm_mday;
+	out->hour = (unsigned int)tm.tm_hour;
+	out->minute = (unsigned int)tm.tm_min;
+	out->second = (unsigned int)tm.tm_sec;
+	out->second_part = (unsigned long)us;
+	out->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+static void
+bind_time(MYSQL_BIND *b, MYSQL_TIME *t)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_DATETIME;
+	b->buffer = t;
+	b->buffer_length = sizeof(*t);
+}
+
+/* An id, NULL when 0. */
+static void
+bind_id(MYSQL_BIND *b, int64_t *v, my_bool *isnull)
+{
+	bind_i64(b, v);
+	*isnull = *v == 0;
+	b->is_null = isnull;
+}
+
+enum db_rc
+db_audit_insert(struct db *db, double when, const char *event, int64_t user_id,
+    int64_t target_id, const char *client, const char *ua, size_t ualen, const char *outcome)
+{
+	MYSQL_BIND	 p[7];
+	MYSQL_TIME	 t;
+	unsigned long	 l[4];
+	my_bool		 isnull[2];
+
+	utc_time(when, &t);
+	bind_time(&p[0], &t);
+	bind_str(&p[1], event, strlen(event), &l[0]);
+	bind_id(&p[2], &user_id, &isnull[0]);
+	bind_id(&p[3], &target_id, &isnull[1]);
+	bind_str(&p[4], client, strlen(client), &l[1]);
+	bind_str(&p[5], ua, ualen, &l[2]);
+	bind_str(&p[6], outcome, strlen(outcome), &l[3]);
+	return db_run(db, SQL_AUDIT_INSERT, p, NULL, NULL);
+}
+
+/* Result binding of SQL_AUDIT_COLUMNS into one row. */
+struct audit_row {
+	struct db_audit_row	 r;
+	MYSQL_BIND		 b[8];
+	MYSQL_TIME		 t;
+	unsigned long		 len[8];
+	my_bool			 isnull[8], error[8];
+	int			(*each)(void *, const struct db_audit_row *);
+	void			*arg;
+};
+
+static void
+bind_out_str(MYSQL_BIND *b, char *buf, size_t sz)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = buf;
+	b->buffer_length = (unsigned long)sz - 1;
+}
+
+/* db_exec's row callback of db_audit_list: terminate, then hand over. */
+static int
+audit_list_row(void *arg)
+{
+	struct audit_row	*a = arg;
+	struct db_audit_row	*r = &a->r;
+
+	format_time(&a->t, a->isnull[1], r->created_at, sizeof(r->created_at));
+	r->event[a->isnull[2] ? 0 : a->len[2]] = '\0';
+	if (a->isnull[3])
+		r->user_id = 0;
+	if (a->isnull[4])
+		r->target_id = 0;
+	r->client[a->isnull[5] ? 0 : a->len[5]] = '\0';
+	r->user_agent_len = a->isnull[6] ? 0 : a->len[6];
+	r->user_agent[r->user_agent_len] = '\0';
+	r->outcome[a->isnull[7] ? 0 : a->len[7]] = '\0';
+	return a->each(a->arg, r);
+}
+
+enum db_rc
+db_audit_list(struct db *db, const struct db_audit_query *q,
+    int (*each)(void *, const struct db_audit_row *), void *arg)
+{
+	struct audit_row	*a;
+	MYSQL_BIND		 p[5];
+	MYSQL_TIME		 since;
+	unsigned long		 elen;
+	int64_t			 user = q->user, limit = q->limit > 0 ? q->limit : INT64_MAX;
+	size_t			 np = 0, i;
+	enum sql_id		 id;
+	enum db_rc		 rc;
+
+	/* One of the constant statements, by which filters are given. */
+	id = (enum sql_id)(SQL_AUDIT_LIST + (q->user != 0) + 2 * (q->event != NULL));
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return DB_ERR;
+	utc_time((double)q->since, &since);
+	bind_time(&p[np++], &since);
+	if (q->user != 0) {
+		bind_i64(&p[np++], &user);
+		bind_i64(&p[np++], &user);
+	}
+	if (q->event != NULL)
+		bind_str(&p[np++], q->event, strlen(q->event), &elen);
+	bind_i64(&p[np++], &limit);
+	bind_i64(&a->b[0], &a->r.id);
+	a->b[1].buffer_type = MYSQL_TYPE_DATETIME;
+	a->b[1].buffer = &a->t;
+	a->b[1].buffer_length = sizeof(a->t);
+	bind_out_str(&a->b[2], a->r.event, sizeof(a->r.event));
+	bind_i64(&a->b[3], &a->r.user_id);
+	bind_i64(&a->b[4], &a->r.target_id);
+	bind_out_str(&a->b[5], a->r.client, sizeof(a->r.client));
+	bind_out_str(&a->b[6], a->r.user_agent, sizeof(a->r.user_agent));
+	bind_out_str(&a->b[7], a->r.outcome, sizeof(a->r.outcome));
+	for (i = 0; i < nitems(a->b); i++) {
+		a->b[i].length = &a->len[i];
+		a->b[i].is_null = &a->isnull[i];
+		a->b[i].error = &a->error[i];
+	}
+	a->each = each;
+	a->arg = arg;
+	rc = db_exec(db, id, p, a->b, NULL, audit_list_row, a);
+	free(a);
+	return rc;
+}
+
+_Static_assert(SQL_AUDIT_LIST + 1 == SQL_AUDIT_LIST_USER &&
+    SQL_AUDIT_LIST + 2 == SQL_AUDIT_LIST_EVENT && SQL_AUDIT_LIST + 3 == SQL_AUDIT_LIST_USER_EVENT,
+    "the audit list statements: + 1 by user, + 2 by event");
+
+/* Rows one DELETE of db_audit_prune removes at most. */
+#define AUDIT_PRUNE_BATCH	5000
+
+enum db_rc
+db_audit_prune(struct db *db, int64_t before, uint64_t *n)
+{
+	MYSQL_BIND	 p[2];
+	MYSQL_TIME	 t;
+	int64_t		 batch = AUDIT_PRUNE_BATCH;
+	enum db_rc	 rc;
+
+	*n = 0;
+	utc_time((double)before, &t);
+	for (;;) {
+		bind_time(&p[0], &t);
+		bind_i64(&p[1], &batch);
+		if ((rc = db_run(db, SQL_AUDIT_PRUNE, p, NULL, NULL)) == DB_NONE)
+			return DB_OK;
+		if (rc != DB_OK)
+			return rc;
+		*n += db->affected;
+		if (db->affected < (uint64_t)batch)
+			return DB_OK;
+	}
 }

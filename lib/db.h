@@ -188,4 +188,48 @@ enum db_rc	 db_throttle_prune(struct db *db, int64_t now, int64_t n);
 enum db_rc	 db_email_weight(struct db *db, const char *email, size_t len,
 		    unsigned char *out, size_t outsz, size_t *outlen);
 
+/*
+ * The audit log (audit.c writes, jwtauth-admin audit reads and prunes).
+ * Insert one row: when is seconds since the epoch (stored as UTC with
+ * microseconds), user_id and target_id 0 for NULL, every text valid UTF-8
+ * that fits its column.
+ */
+enum db_rc	 db_audit_insert(struct db *db, double when, const char *event, int64_t user_id,
+		    int64_t target_id, const char *client, const char *ua, size_t ualen,
+		    const char *outcome);
+
+/* A row of jwtauth_audit; texts are NUL-terminated UTF-8. */
+struct db_audit_row {
+	int64_t	 id;
+	char	 created_at[32];	/* "YYYY-MM-DD HH:MM:SS.ffffff" (UTC) */
+	char	 event[132];		/* varchar(32) */
+	int64_t	 user_id;		/* 0: NULL */
+	int64_t	 target_id;		/* 0: NULL */
+	char	 client[184];		/* varchar(45) */
+	char	 user_agent[1024];	/* varchar(255) */
+	size_t	 user_agent_len;
+	char	 outcome[68];		/* varchar(16) */
+};
+
+/* Which rows: jwtauth-admin audit's filters. */
+struct db_audit_query {
+	int64_t		 user;		/* user_id or target_id; 0: any */
+	const char	*event;		/* NULL: any */
+	int64_t		 since;		/* created_at >= (seconds since the epoch) */
+	int64_t		 limit;		/* the newest LIMIT rows; 0: all */
+};
+
+/*
+ * Call each for the rows q selects, newest first; each returns 0 to go
+ * on.  r is valid during the call only.
+ */
+enum db_rc	 db_audit_list(struct db *db, const struct db_audit_query *q,
+		    int (*each)(void *arg, const struct db_audit_row *r), void *arg);
+/*
+ * Delete the rows older than before (seconds since the epoch), in batches
+ * (one short transaction each, as a Galera cluster prefers); *n receives
+ * the number deleted.
+ */
+enum db_rc	 db_audit_prune(struct db *db, int64_t before, uint64_t *n);
+
 #endif

@@ -80,6 +80,12 @@ struct handler {
 	 */
 	int			 partial;
 	unsigned int		 optional;
+	/*
+	 * The audit log's event name ("login"; audit.h): app.c writes one row
+	 * after every request to this method that got past the routing, with
+	 * the outcome its status says.  NULL: not audited.
+	 */
+	const char		*audit;
 };
 
 struct endpoint {
@@ -129,6 +135,15 @@ struct ctx {
 	char			 query_msg[128];	/* the parser's text when it did not */
 	struct jout		 out;		/* success body; write one JSON value */
 	struct errinfo		 err;		/* detail for the error being returned */
+	/*
+	 * For the audit row (see struct handler's audit), set by a handler
+	 * that knows them: the user the request names when nobody is
+	 * authenticated (login's e-mail, reset's uid, register's new user),
+	 * and the user acted on when it is another (the admin API's new
+	 * user; get_object's ctx.obj otherwise).  0: unknown.
+	 */
+	int64_t			 audit_user;
+	int64_t			 audit_target;
 };
 
 /*

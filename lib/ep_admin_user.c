@@ -145,8 +145,9 @@ const struct endpoint ep_admin_user = {
 	.handlers = {
 		[M_GET] = { .fn = get },
 		[M_PUT] = { .fn = update, .fields = fields, .nfields = AC__MAX,
-		    .optional = OPTIONAL },
-		[M_PATCH] = { .fn = update, .fields = fields, .nfields = AC__MAX, .partial = 1 },
-		[M_DELETE] = { .fn = delete },
+		    .optional = OPTIONAL, .audit = "admin_update" },
+		[M_PATCH] = { .fn = update, .fields = fields, .nfields = AC__MAX, .partial = 1,
+		    .audit = "admin_update" },
+		[M_DELETE] = { .fn = delete, .audit = "admin_delete" },
 	},
 };

@@ -55,6 +55,7 @@ const struct endpoint ep_admin_user_password = {
 	.require_admin = 1,
 	.object = object,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = AP__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = AP__MAX,
+		    .audit = "admin_set_password" },
 	},
 };

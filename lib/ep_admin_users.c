@@ -396,6 +396,7 @@ post(struct ctx *c)
 		e = view_db_error(c, rc);
 		goto out;
 	}
+	c->audit_target = id;
 	log_info("admin %lld added user %lld", (long long)c->user.id, (long long)id);
 	if ((rc = db_admin_get(c->db, id, &u)) != DB_OK) {
 		e = view_db_error(c, rc == DB_NONE ? DB_ERR : rc);
@@ -421,6 +422,6 @@ const struct endpoint ep_admin_users = {
 	.handlers = {
 		[M_GET] = { .fn = get },
 		[M_POST] = { .fn = post, .fields = fields, .nfields = AU__MAX,
-		    .optional = 1u << AU_IS_ADMIN },
+		    .optional = 1u << AU_IS_ADMIN, .audit = "admin_create" },
 	},
 };

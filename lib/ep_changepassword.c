@@ -40,6 +40,7 @@ const struct endpoint ep_changepassword = {
 	.authenticate = 1,
 	.require_auth = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = CHANGE__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = CHANGE__MAX,
+		    .audit = "password_change" },
 	},
 };

@@ -65,6 +65,7 @@ post(struct ctx *c)
 	}
 	switch ((rc = db_user_by_email(c->db, in[LOGIN_EMAIL].s, in[LOGIN_EMAIL].len, &u))) {
 	case DB_OK:
+		c->audit_user = u.id;
 		ok = pw_verify(in[LOGIN_PASSWORD].s, in[LOGIN_PASSWORD].len, u.password, &rehash);
 		break;
 	case DB_NONE:
@@ -76,6 +77,11 @@ post(struct ctx *c)
 		goto uncount;
 	}
 	if (!ok || !u.is_active) {
+		if (rc != DB_OK)
+			log_warn("login failed from %s: no such e-mail", c->client);
+		else
+			log_warn("login failed from %s: %s of user %lld", c->client,
+			    !ok ? "wrong password" : "inactive account", (long long)u.id);
 		e = errinfo_set(&c->err, ERR_LOGIN, NULL);
 		goto out;
 	}
@@ -111,6 +117,6 @@ const struct endpoint ep_login = {
 	.kind = EP_SEED,
 	.authenticate = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = LOGIN__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = LOGIN__MAX, .audit = "login" },
 	},
 };

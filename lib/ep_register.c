@@ -67,6 +67,7 @@ post(struct ctx *c)
 		e = view_db_error(c, rc);
 		goto out;
 	}
+	c->audit_user = id;
 	log_info("registered user %lld", (long long)id);
 	counted = 0;
 	c->status = 201;
@@ -87,6 +88,6 @@ const struct endpoint ep_register = {
 	.kind = EP_SEED,
 	.authenticate = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX, .audit = "register" },
 	},
 };

@@ -43,6 +43,7 @@ post(struct ctx *c)
 		goto invalid;
 	switch ((rc = db_user_by_id(c->db, id, &u))) {
 	case DB_OK:
+		c->audit_user = u.id;
 		break;
 	case DB_NONE:
 		goto invalid;
@@ -67,6 +68,11 @@ post(struct ctx *c)
 	e = view_success(c, "password reset successfully.");
 	goto out;
 invalid:
+	if (c->audit_user != 0)
+		log_warn("reset token rejected (user %lld) from %s", (long long)c->audit_user,
+		    c->client);
+	else
+		log_warn("reset token rejected (no such user) from %s", c->client);
 	verr_add(&c->err.verr, "non_field_errors", MSG_RESET_INVALID);
 	e = errinfo_set(&c->err, ERR_INVALID, NULL);
 out:
@@ -84,6 +90,6 @@ const struct endpoint ep_reset_password = {
 	.kind = EP_SEED,
 	.authenticate = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = RESET__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = RESET__MAX, .audit = "reset_done" },
 	},
 };

@@ -47,6 +47,7 @@ post(struct ctx *c)
 		return e;
 	switch ((rc = db_user_by_email(c->db, email->s, email->len, &u))) {
 	case DB_OK:
+		c->audit_user = u.id;
 		break;
 	case DB_NONE:
 		verr_add(&c->err.verr, "non_field_errors", "user is not registered");
@@ -110,6 +111,7 @@ const struct endpoint ep_send_reset_password_email = {
 	.authenticate = 1,
 	.sends_mail = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = RESETMAIL__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = RESETMAIL__MAX,
+		    .audit = "reset_mail" },
 	},
 };

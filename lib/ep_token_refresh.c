@@ -42,6 +42,7 @@ post(struct ctx *c)
 			e = errinfo_set(&c->err, ERR_NO_ACTIVE_ACCOUNT, NULL);
 			goto out;
 		}
+		c->audit_user = id;
 		switch ((rc = db_user_by_id(c->db, id, &u))) {
 		case DB_OK:
 			break;
@@ -81,6 +82,6 @@ const struct endpoint ep_token_refresh = {
 	.kind = EP_SIMPLEJWT,
 	.handlers = {
 		[M_POST] = { .fn = post, .fields = fields, .nfields = REFRESH__MAX,
-		    .actions = actions, .nactions = nitems(actions) },
+		    .actions = actions, .nactions = nitems(actions), .audit = "refresh" },
 	},
 };

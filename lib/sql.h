@@ -42,6 +42,13 @@ enum sql_id {
 	SQL_THROTTLE_FORGET,	/* drop a counter (a successful login) */
 	SQL_THROTTLE_PRUNE,	/* drop a bounded number of ended windows */
 	SQL_EMAIL_WEIGHT,	/* an address as accounts_user.email compares it */
+	/* The audit log (audit.c, jwtauth-admin audit). */
+	SQL_AUDIT_INSERT,
+	SQL_AUDIT_LIST,		/* SQL_AUDIT_LIST + (by user) + 2 * (by event) */
+	SQL_AUDIT_LIST_USER,
+	SQL_AUDIT_LIST_EVENT,
+	SQL_AUDIT_LIST_USER_EVENT,
+	SQL_AUDIT_PRUNE,	/* one batch of rows older than a time */
 	SQL__MAX
 };
 
@@ -62,6 +69,15 @@ enum sql_id {
 	" FROM accounts_user WHERE email LIKE ? AND is_admin IN (?, ?) AND is_active IN (?, ?)"
 #define SQL_ADMIN_PAGE \
 	" LIMIT ? OFFSET ?"
+
+/*
+ * The audit log (sql/migrations/0006_audit.sql): the newest rows first, at
+ * most LIMIT of them; the filters are a fixed set of statements.
+ */
+#define SQL_AUDIT_COLUMNS \
+	"id, created_at, event, user_id, target_id, client, user_agent, outcome"
+#define SQL_AUDIT_ORDER \
+	" ORDER BY created_at DESC, id DESC LIMIT ?"
 
 /*
  * Transactions (db.c's db_tx): READ COMMITTED, so that a locking read of
@@ -203,6 +219,23 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	 */
 	[SQL_EMAIL_WEIGHT] = {
 	    "SELECT WEIGHT_STRING(CONVERT(? USING utf8mb4) COLLATE utf8mb4_general_ci)", 1, 0 },
+	[SQL_AUDIT_INSERT] = {
+	    "INSERT INTO jwtauth_audit (created_at, event, user_id, target_id, client, user_agent, "
+	    "outcome) VALUES (?, ?, ?, ?, ?, ?, ?)", 0, 0 },
+	[SQL_AUDIT_LIST] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ?"
+	    SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_LIST_USER] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ? "
+	    "AND (user_id = ? OR target_id = ?)" SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_LIST_EVENT] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ? "
+	    "AND event = ?" SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_LIST_USER_EVENT] = {
+	    "SELECT " SQL_AUDIT_COLUMNS " FROM jwtauth_audit WHERE created_at >= ? "
+	    "AND (user_id = ? OR target_id = ?) AND event = ?" SQL_AUDIT_ORDER, 1, 0 },
+	[SQL_AUDIT_PRUNE] = {
+	    "DELETE FROM jwtauth_audit WHERE created_at < ? LIMIT ?", 1, 0 },
 };
 
 #endif

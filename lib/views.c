@@ -210,3 +210,19 @@ view_admin_object(struct ctx *c)
 		return view_db_error(c, rc);
 	}
 }
+
+void
+view_audit(struct ctx *c, const char *event, int64_t user_id, int64_t target_id,
+    enum audit_outcome outcome)
+{
+	struct audit_rec	 r;
+
+	r.when = c->now;
+	r.event = event;
+	r.user_id = user_id;
+	r.target_id = target_id;
+	r.client = c->client;
+	r.user_agent = c->req->user_agent;
+	r.outcome = outcome;
+	audit_write(c->db, c->cfg, &r);
+}

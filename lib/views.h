@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "endpoint.h"
 
 /* The model's unique error for email, as DRF's ModelSerializer words it. */
@@ -85,5 +86,15 @@ enum err view_success(struct ctx *c, const char *msg);
  * for DB_ERR, ERR_INTERNAL for an answer the caller did not expect.
  */
 enum err view_db_error(struct ctx *c, enum db_rc rc);
+
+/*
+ * One audit row for this request (audit.h): event, user_id (who acted, 0
+ * for none), target_id (the user acted on when another, 0) and outcome,
+ * with the request's time, client address and User-Agent.  app.c writes
+ * the handler's event this way; a handler calls it for a further event
+ * (refresh_reuse).  Never fails the request.
+ */
+void	 view_audit(struct ctx *c, const char *event, int64_t user_id, int64_t target_id,
+	    enum audit_outcome outcome);
 
 #endif

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,8 +31,10 @@
 #include <string.h>
 #include <strings.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "cfg.h"
 #include "db.h"
@@ -174,6 +177,33 @@ db_fail(enum db_rc rc)
 	else
 		warnline("unexpected database answer %d", (int)rc);
 	return ADM_FAIL;
+}
+
+/*
+ * The audit row of a verb that changed user target (or was refused):
+ * client "cli", the operating-system account as the user agent, no
+ * acting user (the operator has no account).
+ */
+static void
+cli_audit(struct admin *a, const char *event, int64_t target, enum audit_outcome outcome)
+{
+	struct audit_rec	 r;
+	struct timespec		 ts;
+	struct passwd		*pw;
+	char			 ua[128];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pw = getpwuid(getuid());
+	(void)snprintf(ua, sizeof(ua), "%s (uid %lu%s%s)", PROG, (unsigned long)getuid(),
+	    pw != NULL ? " " : "", pw != NULL ? pw->pw_name : "");
+	r.when = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	r.event = event;
+	r.user_id = 0;
+	r.target_id = target;
+	r.client = "cli";
+	r.user_agent = ua;
+	r.outcome = outcome;
+	audit_write(a->db, &a->cfg, &r);
 }
 
 /* ---------------------------------------------------------------- the terminal */
@@ -683,17 +713,56 @@ static const char *const table_head[NCOL] = {
 	"ID", "EMAIL", "NAME", "TC", "ADMIN", "ACTIVE", "LAST LOGIN (UTC)"
 };
 
+/* One row of a table: NCOL cells (a user's, an audit row's). */
 struct cells {
 	const char	*v[NCOL];
 	size_t		 len[NCOL];	/* bytes */
 	size_t		 w[NCOL];	/* characters */
-	char		 id[24], t[40];
+	char		 id[24], id2[24], t[40];
 };
 
+/* fill(rows, i, c): the cells of row i, c->len and c->w set. */
+typedef void (*cells_fn)(const void *rows, size_t i, struct cells *c);
+
+/*
+ * Print n rows as a table under head, each column as wide as its widest
+ * cell; the columns of bit k of right are aligned to the right.
+ */
 static void
-cells(const struct db_admin_user *u, struct cells *c)
+print_table(const char *const *head, const void *rows, size_t n, cells_fn fill, unsigned right)
 {
-	size_t	 i;
+	struct cells	 c;
+	size_t		 w[NCOL], i, k;
+
+	for (k = 0; k < NCOL; k++)
+		w[k] = strlen(head[k]);
+	for (i = 0; i < n; i++) {
+		fill(rows, i, &c);
+		for (k = 0; k < NCOL; k++)
+			if (c.w[k] > w[k])
+				w[k] = c.w[k];
+	}
+	for (k = 0; k + 1 < NCOL; k++)
+		printf("%-*s  ", (int)w[k], head[k]);
+	printf("%s\n", head[NCOL - 1]);
+	for (i = 0; i < n; i++) {
+		fill(rows, i, &c);
+		for (k = 0; k < NCOL; k++) {
+			if (right & 1u << k)
+				printf("%*s", (int)(w[k] - c.w[k]), "");
+			put_clean(stdout, c.v[k], c.len[k]);
+			if (k + 1 < NCOL)
+				printf("%*s  ", right & 1u << k ? 0 : (int)(w[k] - c.w[k]), "");
+		}
+		printf("\n");
+	}
+}
+
+static void
+cells(const void *rows, size_t row, struct cells *c)
+{
+	const struct db_admin_user	*u = (const struct db_admin_user *)rows + row;
+	size_t				 i;
 
 	(void)snprintf(c->id, sizeof(c->id), "%" PRId64, u->id);
 	c->v[0] = c->id;
@@ -718,8 +787,7 @@ print_users(const struct db_admin_user *u, size_t n, enum fmt fmt, int one)
 {
 	struct buf	 b = BUF_INIT;
 	struct jout	 j;
-	struct cells	 c;
-	size_t		 w[NCOL], i, k;
+	size_t		 i;
 	char		 t[40];
 
 	switch (fmt) {
@@ -761,28 +829,7 @@ print_users(const struct db_admin_user *u, size_t n, enum fmt fmt, int one)
 		printf("updated_at: %s\n", iso_utc(u->updated_at, t, sizeof(t)));
 		return 0;
 	}
-	for (k = 0; k < NCOL; k++)
-		w[k] = strlen(table_head[k]);
-	for (i = 0; i < n; i++) {
-		cells(&u[i], &c);
-		for (k = 0; k < NCOL; k++)
-			if (c.w[k] > w[k])
-				w[k] = c.w[k];
-	}
-	for (k = 0; k + 1 < NCOL; k++)
-		printf("%-*s  ", (int)w[k], table_head[k]);
-	printf("%s\n", table_head[NCOL - 1]);
-	for (i = 0; i < n; i++) {
-		cells(&u[i], &c);
-		for (k = 0; k < NCOL; k++) {
-			if (k == 0)	/* numbers to the right */
-				printf("%*s", (int)(w[k] - c.w[k]), "");
-			put_clean(stdout, c.v[k], c.len[k]);
-			if (k + 1 < NCOL)
-				printf("%*s  ", k == 0 ? 0 : (int)(w[k] - c.w[k]), "");
-		}
-		printf("\n");
-	}
+	print_table(table_head, u, n, cells, 1u);	/* the id to the right */
 	return 0;
 }
 
@@ -941,6 +988,7 @@ create_user(struct admin *a, int argc, char **argv, int superuser)
 		(void)db_fail(dbrc);
 		goto out;
 	}
+	cli_audit(a, "admin_create", id, AUDIT_OK);
 	if (superuser)
 		printf("Superuser created successfully.\n");
 	else
@@ -1193,6 +1241,7 @@ cmd_users_set(struct admin *a, int argc, char **argv)
 		u.is_active = act;
 	switch ((dbrc = db_admin_update(a->db, &u))) {
 	case DB_OK:
+		cli_audit(a, "admin_update", u.id, AUDIT_OK);
 		printf("User %" PRId64 " updated.\n", u.id);
 		rc = ADM_OK;
 		break;
@@ -1203,6 +1252,7 @@ cmd_users_set(struct admin *a, int argc, char **argv)
 		warnline("email: %s", MSG_TAKEN);
 		break;
 	case DB_LAST_ADMIN:
+		cli_audit(a, "admin_update", u.id, AUDIT_FAILED);
 		last_admin(&u, adm == 0 ? "demote" : "deactivate");
 		break;
 	default:
@@ -1276,6 +1326,7 @@ cmd_users_set_password(struct admin *a, int argc, char **argv)
 		goto out;
 	switch ((dbrc = db_user_set_password(a->db, u.id, hash))) {
 	case DB_OK:
+		cli_audit(a, "admin_set_password", u.id, AUDIT_OK);
 		printf("Password changed successfully for user '");
 		put_clean(stdout, u.email, u.email_len);
 		printf("'.\n");
@@ -1351,12 +1402,14 @@ cmd_users_delete(struct admin *a, int argc, char **argv)
 	}
 	switch ((dbrc = db_admin_delete(a->db, u.id))) {
 	case DB_OK:
+		cli_audit(a, "admin_delete", u.id, AUDIT_OK);
 		printf("User %" PRId64 " deleted.\n", u.id);
 		return ADM_OK;
 	case DB_NONE:
 		warnline("no user with id %" PRId64 " (deleted meanwhile)", u.id);
 		return ADM_FAIL;
 	case DB_LAST_ADMIN:
+		cli_audit(a, "admin_delete", u.id, AUDIT_FAILED);
 		last_admin(&u, "delete");
 		return ADM_FAIL;
 	default:
@@ -1499,6 +1552,310 @@ cmd_check(struct admin *a, int argc, char **argv)
 		failed = 1;
 	}
 	return failed ? ADM_FAIL : ADM_OK;
+}
+
+/* ---------------------------------------------------------------- audit */
+
+/* The newest rows the query selected, newest first (db_audit_list's order). */
+struct audit_rows {
+	struct db_audit_row	*r;
+	size_t			 n, cap;
+	int			 oom;
+};
+
+static int
+audit_collect(void *arg, const struct db_audit_row *row)
+{
+	struct audit_rows	*a = arg;
+	struct db_audit_row	*p;
+
+	if (a->n == a->cap) {
+		if ((p = reallocarray(a->r, a->cap ? a->cap * 2 : 64, sizeof(*p))) == NULL) {
+			a->oom = 1;
+			return -1;
+		}
+		a->r = p;
+		a->cap = a->cap ? a->cap * 2 : 64;
+	}
+	a->r[a->n++] = *row;
+	return 0;
+}
+
+static const char *const audit_head[NCOL] = {
+	"TIME (UTC)", "EVENT", "OUTCOME", "USER", "TARGET", "CLIENT", "USER AGENT"
+};
+static const char *const audit_csv_head[] = {
+	"id", "created_at", "event", "outcome", "user_id", "target_id", "client", "user_agent",
+};
+
+/* An id column: the number, or "-" for NULL. */
+static const char *
+id_text(int64_t id, char *out, size_t sz)
+{
+	if (id == 0)
+		return "-";
+	(void)snprintf(out, sz, "%" PRId64, id);
+	return out;
+}
+
+/* Row i of the table: rows is newest first, the table oldest first. */
+static void
+audit_cells(const void *rows, size_t i, struct cells *c)
+{
+	const struct audit_rows		*a = rows;
+	const struct db_audit_row	*r = &a->r[a->n - 1 - i];
+	size_t				 k;
+
+	c->v[0] = short_time(r->created_at, c->t, sizeof(c->t));
+	c->v[1] = r->event;
+	c->v[2] = r->outcome;
+	c->v[3] = id_text(r->user_id, c->id, sizeof(c->id));
+	c->v[4] = id_text(r->target_id, c->id2, sizeof(c->id2));
+	c->v[5] = r->client;
+	c->v[6] = r->user_agent;
+	for (k = 0; k < NCOL; k++) {
+		c->len[k] = k == 6 ? r->user_agent_len : strlen(c->v[k]);
+		c->w[k] = py_utf8_len(c->v[k], c->len[k]);
+	}
+}
+
+/* The rows in fmt, oldest first.  0, or -1 (reported). */
+static int
+print_audit(const struct audit_rows *a, enum fmt fmt)
+{
+	const struct db_audit_row	*r;
+	struct buf			 b = BUF_INIT;
+	struct jout			 j;
+	char				 t[40], id[3][24];
+	size_t				 i, k;
+
+	switch (fmt) {
+	case FMT_TABLE:
+		print_table(audit_head, a, a->n, audit_cells, 1u << 3 | 1u << 4);
+		return 0;
+	case FMT_CSV:
+		for (k = 0; k < NITEMS(audit_csv_head); k++)
+			csv_field(stdout, audit_csv_head[k], strlen(audit_csv_head[k]),
+			    k + 1 == NITEMS(audit_csv_head));
+		for (i = a->n; i-- > 0;) {
+			r = &a->r[i];
+			(void)snprintf(id[0], sizeof(id[0]), "%" PRId64, r->id);
+			(void)snprintf(id[1], sizeof(id[1]), "%" PRId64, r->user_id);
+			(void)snprintf(id[2], sizeof(id[2]), "%" PRId64, r->target_id);
+			iso_utc(r->created_at, t, sizeof(t));
+			csv_field(stdout, id[0], strlen(id[0]), 0);
+			csv_field(stdout, t, strlen(t), 0);
+			csv_field(stdout, r->event, strlen(r->event), 0);
+			csv_field(stdout, r->outcome, strlen(r->outcome), 0);
+			/* NULL as an empty field */
+			csv_field(stdout, id[1], r->user_id ? strlen(id[1]) : 0, 0);
+			csv_field(stdout, id[2], r->target_id ? strlen(id[2]) : 0, 0);
+			csv_field(stdout, r->client, strlen(r->client), 0);
+			csv_field(stdout, r->user_agent, r->user_agent_len, 1);
+		}
+		return 0;
+	case FMT_JSON:
+		break;
+	}
+	jout_init(&j, &b, JOUT_DRF, 0);
+	jout_arr_open(&j);
+	for (i = a->n; i-- > 0;) {
+		r = &a->r[i];
+		jout_obj_open(&j);
+		jout_key(&j, "id");
+		jout_int(&j, (long long)r->id);
+		jout_kv(&j, "created_at", iso_utc(r->created_at, t, sizeof(t)));
+		jout_kv(&j, "event", r->event);
+		jout_kv(&j, "outcome", r->outcome);
+		jout_key(&j, "user_id");
+		if (r->user_id != 0)
+			jout_int(&j, (long long)r->user_id);
+		else
+			jout_null(&j);
+		jout_key(&j, "target_id");
+		if (r->target_id != 0)
+			jout_int(&j, (long long)r->target_id);
+		else
+			jout_null(&j);
+		jout_kv(&j, "client", r->client);
+		jout_key(&j, "user_agent");
+		jout_str(&j, r->user_agent, r->user_agent_len);
+		jout_obj_close(&j);
+	}
+	jout_arr_close(&j);
+	if (!buf_ok(&b)) {
+		buf_free(&b);
+		warnline("out of memory");
+		return -1;
+	}
+	printf("%s\n", buf_str(&b));
+	buf_free(&b);
+	return 0;
+}
+
+/* A whole non-negative number of at most max; 0, or -1 (reported as opt's). */
+static int
+opt_count(const char *opt, const char *v, long long max, long long *out)
+{
+	char	*end;
+
+	errno = 0;
+	*out = strtoll(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || *out > max) {
+		warnline("--%s: expected a whole number from 0 to %lld, not \"%s\"", opt, max, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* audit --prune: the rows older than days (the configured retention when -1). */
+static int
+audit_prune(struct admin *a, long long days)
+{
+	struct tm	 tm;
+	uint64_t	 n;
+	time_t		 before;
+	char		 t[32];
+	enum db_rc	 dbrc;
+
+	if (days == -1)
+		days = a->cfg.audit_retention_days;
+	if (days == 0) {
+		warnline("audit --prune: [audit] retention_days is 0 (keep every row); "
+		    "give the age as --prune=DAYS");
+		return ADM_FAIL;
+	}
+	before = time(NULL) - (time_t)days * 86400;
+	if ((dbrc = db_audit_prune(a->db, (int64_t)before, &n)) != DB_OK)
+		return db_fail(dbrc);
+	(void)gmtime_r(&before, &tm);
+	(void)strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	printf("Deleted %" PRIu64 " audit row%s older than %s UTC (%lld days).\n", n,
+	    n == 1 ? "" : "s", t, days);
+	return ADM_OK;
+}
+
+static int
+cmd_audit(struct admin *a, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "since", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "prune", optional_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct db_audit_query	 q;
+	struct db_admin_user	 u;
+	struct audit_rows	 r = { NULL, 0, 0, 0 };
+	const char		*user = NULL, *p;
+	time_t			 since;
+	long long		 limit = 100, days = -2, uid;
+	enum fmt		 fmt = FMT_TABLE;
+	enum db_rc		 dbrc;
+	int			 ch, filters = 0, rc = ADM_FAIL;
+
+	memset(&q, 0, sizeof(q));
+	while ((ch = next_opt("audit", argc, argv, lo)) != -1) {
+		switch (ch) {
+		case 'u':
+			user = optarg;
+			filters = 1;
+			break;
+		case 'e':
+			for (p = optarg; (*p >= 'a' && *p <= 'z') || *p == '_'; p++)
+				continue;
+			if (*optarg == '\0' || *p != '\0' || p - optarg > 32) {
+				warnline("--event: expected an event name (login, register, ...), "
+				    "not \"%s\"", optarg);
+				return ADM_USAGE;
+			}
+			q.event = optarg;
+			filters = 1;
+			break;
+		case 's':
+			if (audit_parse_since(optarg, time(NULL), &since) == -1) {
+				warnline("--since: expected YYYY-MM-DD[ HH:MM[:SS]] (UTC) or an age "
+				    "such as 30m, 12h, 7d, not \"%s\"", optarg);
+				return ADM_USAGE;
+			}
+			q.since = (int64_t)since;
+			filters = 1;
+			break;
+		case 'l':
+			if (opt_count("limit", optarg, 1000000000LL, &limit) == -1)
+				return ADM_USAGE;
+			filters = 1;
+			break;
+		case 'f':
+			if (parse_format(optarg, &fmt) == -1)
+				return ADM_USAGE;
+			filters = 1;
+			break;
+		case 'p':
+			days = -1;
+			/* --prune DAYS as well as --prune=DAYS */
+			if (optarg == NULL && optind < argc && argv[optind][0] >= '0' &&
+			    argv[optind][0] <= '9')
+				optarg = argv[optind++];
+			if (optarg != NULL && (opt_count("prune", optarg, 36500, &days) == -1 ||
+			    days == 0)) {
+				if (days == 0)
+					warnline("--prune: the age in days must be at least 1");
+				return ADM_USAGE;
+			}
+			break;
+		case 'h':
+			verb_usage(stdout, find_verb(NULL, "audit"), 1);
+			return ADM_OK;
+		default:
+			return ADM_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnline("audit: unexpected argument \"%s\"", argv[optind]);
+		return ADM_USAGE;
+	}
+	if (days != -2 && filters) {
+		warnline("audit: --prune takes no other option");
+		return ADM_USAGE;
+	}
+	if (admin_open(a) == -1)
+		return ADM_FAIL;
+	if (days != -2)
+		return audit_prune(a, days);
+	if (user != NULL) {
+		/* An id as it is (rows outlive users); an email names a user who exists. */
+		for (p = user; *p >= '0' && *p <= '9'; p++)
+			continue;
+		if (*user != '\0' && *p == '\0') {
+			if (opt_count("user", user, INT64_MAX, &uid) == -1)
+				return ADM_USAGE;
+			if (uid == 0) {
+				warnline("--user: ids start at 1");
+				return ADM_USAGE;
+			}
+			q.user = (int64_t)uid;
+		} else if ((rc = find_user(a, user, &u)) != ADM_OK)
+			return rc;
+		else
+			q.user = u.id;
+	}
+	q.limit = (int64_t)limit;
+	if ((dbrc = db_audit_list(a->db, &q, audit_collect, &r)) != DB_OK) {
+		(void)db_fail(dbrc);
+		goto out;
+	}
+	if (r.oom)
+		warnline("out of memory");
+	else if (print_audit(&r, fmt) == 0)
+		rc = ADM_OK;
+out:
+	free(r.r);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- migrate */
@@ -1760,6 +2117,17 @@ static const struct verb verbs[] = {
 	  "Delete a user, after a confirmation on the terminal unless --yes (required\n"
 	  "when standard input is not a terminal).  The last active admin cannot be\n"
 	  "deleted.\n" },
+	{ NULL, "audit", cmd_audit,
+	  "[--user ID|EMAIL] [--event NAME] [--since TIME] [--limit N] [--format table|json|csv]\n"
+	  "       " PROG " audit --prune[=DAYS]",
+	  "Show the audit log (the table jwtauth_audit): the newest --limit rows (100;\n"
+	  "0 for all) that match, oldest first.  --user matches the user who acted and\n"
+	  "the user acted on (an id also finds the rows of a deleted user); --event one\n"
+	  "event (register, login, refresh, password_change, reset_mail, reset_done,\n"
+	  "admin_create, admin_update, admin_delete, admin_set_password, ...); --since\n"
+	  "a UTC time (YYYY-MM-DD[ HH:MM[:SS]]) or an age (30m, 12h, 7d).  Times are UTC;\n"
+	  "USER is who acted, TARGET the user acted on, \"-\" for none.\n"
+	  "--prune deletes the rows older than DAYS, by default [audit] retention_days.\n" },
 	{ NULL, "migrate", cmd_migrate, "[--list] [--dir DIR] [--wait SECONDS]",
 	  "Apply the schema migrations (sql/migrations/NNNN_name.sql, installed in\n"
 	  MIGRATIONSDIR ") that the database has not\n"

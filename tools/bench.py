@@ -545,6 +545,8 @@ def with_values(stmt, row):
     """stmt with each ? replaced by the value of its column in row (a real user)."""
     def lit(v):
         return v if re.fullmatch(r'\d+', v) else quote(v)
+    row = dict(row, user_id=row['id'], target_id=row['id'], event='login', client='127.0.0.1',
+               user_agent='bench', outcome='ok')
     m = re.match(r'\s*INSERT INTO \w+ \(([^)]*)\) VALUES \((.*)\)\s*$', stmt, re.S)
     if m:
         cols = [c.strip() for c in m.group(1).split(',')]
@@ -552,6 +554,9 @@ def with_values(stmt, row):
         vals = [lit(row[c] + '.new' if c == 'email' else row.get(c, '0')) if v == '?' else v
                 for c, v in zip(cols, vals)]
         return '%s(%s) VALUES (%s)' % (stmt[:stmt.index('(')], ', '.join(cols), ', '.join(vals))
+    # The audit log's columns (jwtauth_audit): rows of that user, a time bound, a limit.
+    stmt = re.sub(r'created_at (>=|<) \?', r"created_at \1 UTC_TIMESTAMP(6) - INTERVAL 1 DAY", stmt)
+    stmt = re.sub(r'LIMIT \?$', 'LIMIT 100', stmt)
     # The admin list's placeholders: a substring search, both values of each filter, a page.
     stmt = stmt.replace('LIKE ?', "LIKE '%a%'").replace('IN (?, ?)', 'IN (0, 1)')
     stmt = stmt.replace('LIMIT ? OFFSET ?', 'LIMIT 100 OFFSET 0')

@@ -42,6 +42,9 @@ static const struct {
 	{ "secret_key = " KEY "\n", { "JWTAUTH_THROTTLE_REGISTER_CLIENT_LIMIT=many", NULL },
 	    "JWTAUTH_THROTTLE_REGISTER_CLIENT_LIMIT" },
 	{ "secret_key = " KEY "\n[throttle]\nlogin_limit = 5\n", { NULL }, "unknown key" },
+	{ "secret_key = " KEY "\n[audit]\nenabled = yes\n", { NULL }, "audit.enabled" },
+	{ "secret_key = " KEY "\n[audit]\nuser_agent_length = 256\n", { NULL }, "audit.user_agent_length" },
+	{ "secret_key = " KEY "\n[audit]\nretention_days = -1\n", { NULL }, "audit.retention_days" },
 };
 
 /* The [throttle] limits, for the table below. */
@@ -78,6 +81,9 @@ main(void)
 	is_str(c.password_hash, "yescrypt", "yescrypt by default");
 	is_int(c.mail_backend, MAIL_SMTP, "smtp mail by default");
 	is_int((long long)c.secret_len, 32, "secret length");
+	is_int(c.audit_enabled, 1, "audit log on by default");
+	is_int(c.audit_ua_length, 255, "audit user agent length default");
+	is_int(c.audit_retention_days, 90, "audit retention default");
 	cfg_free(&c);
 
 	/* [throttle]: the defaults, the file, the environment, 0 for off. */
@@ -110,6 +116,18 @@ main(void)
 			is_int(thr[i].get(&c)->window, thr[i].window, "throttle %zu: window", i);
 			cfg_free(&c);
 		}
+	}
+	/* [audit] from the file and the environment. */
+	{
+		const char *aenv[] = { "JWTAUTH_AUDIT_RETENTION_DAYS=0", NULL };
+
+		ok(cfg_load_text(&c, "secret_key = " KEY "\n[audit]\nenabled = 0\n"
+		    "user_agent_length = 40\nretention_days = 30\n", aenv, err, sizeof(err)) == 0,
+		    "[audit] section: %s", err);
+		is_int(c.audit_enabled, 0, "audit.enabled = 0");
+		is_int(c.audit_ua_length, 40, "audit.user_agent_length");
+		is_int(c.audit_retention_days, 0, "JWTAUTH_AUDIT_RETENTION_DAYS wins over the file");
+		cfg_free(&c);
 	}
 
 	/* A full file with comments, sections and quotes. */
