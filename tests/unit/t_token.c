@@ -1,9 +1,10 @@
 /*
- * t_token.c - JWT issue and every rejection, and key rotation.  Tokens to reject are forged
+ * t_token.c - JWT issue and every rejection.  Tokens to reject are forged
  * here with OpenSSL's HMAC directly (not libjwt), and two tokens made by
  * PyJWT 2.6 (what simplejwt uses) must be accepted.  The generated table
  * holds tokens with simplejwt 5.2.2's own verdict on each as an access, a
- * refresh and an untyped token (tests/unit/gen_token.py).
+ * refresh and an untyped token (tests/unit/gen_token.py), and PyJWT's
+ * tokens with a "kid" header for the key rotation tests ([keys]).
  */
 #include "config.h"
 
