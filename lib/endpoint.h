@@ -80,6 +80,12 @@ struct handler {
 	 */
 	int			 partial;
 	unsigned int		 optional;
+	/*
+	 * Fields a setting turns off (bit i for fields[i]): not read at all,
+	 * as if the serializer lacked them (changepassword's current_password
+	 * without [password] require_current_password).  NULL: none.
+	 */
+	unsigned int		(*off)(const struct cfg *cfg);
 };
 
 struct endpoint {
