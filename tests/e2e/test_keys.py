@@ -12,7 +12,7 @@ import subprocess
 import harness
 from harness import SECRET
 from api import (BEARER, P_LOGIN, P_PROFILE, P_REFRESH, P_RESET, P_SEND_RESET, P_VERIFY, b64url, check, claims,
-                 errors, forge, invalid, jwt_parts, mails_since, new_email, register, reset_secrets)
+                 errors, forge, invalid, jwt_parts, mails_since, register, reset_secrets)
 
 NEW = 'e2e-new-key-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 

@@ -1,7 +1,7 @@
 """Password rules ([password]): a second front end on the stack's database with every rule
 on (minimum length 10, Django's common-password list, current_password on change) checks
 them where a password is set: register, changepassword, reset-password, the admin API's
-set-password route and jwtauth-admin, with Django's messages under the password field in
+set-password and add routes and jwtauth-admin, with Django's messages under the password field in
 each view's error format; the stack's own front end (the defaults) shows they are off, as
 in the original.  Also the hash cost minimums a binary refuses to start below."""
 import os
@@ -9,8 +9,8 @@ import subprocess
 
 import harness
 from harness import SECRET
-from api import (P_CHANGE, P_LOGIN, P_REGISTER, P_RESET, P_SEND_RESET, admin_cli, admin_user, check, errors,
-                 mails_since, new_email, p_admin_user, reg_body, register, reset_secrets)
+from api import (P_ADMIN_USERS, P_CHANGE, P_LOGIN, P_REGISTER, P_RESET, P_SEND_RESET, admin_cli, admin_user, check,
+                 errors, mails_since, new_email, p_admin_user, reg_body, register, reset_secrets)
 
 RULES = ('secret_key = %s\n[password]\nmin_length = 10\ncommon_check = 1\nrequire_current_password = 1\n'
          % SECRET)
@@ -109,6 +109,12 @@ def admin_rules(s, t):
     check(t, r, 400, errors(password=[SHORT, COMMON]), 'admin set-password: a weak password')
     r = s.request('POST', path, json_body={'password': 'Admin-set-123', 'password2': 'Admin-set-123'}, headers=adm)
     check(t, r, 200, {'success': 'password changed successfully'}, 'admin set-password: a good one')
+    add = {'email': new_email('rulesadd'), 'name': 'Added', 'tc': True, 'password': '1234567890',
+           'password2': '1234567890'}
+    r = s.request('POST', P_ADMIN_USERS, json_body=add, headers=adm)
+    check(t, r, 400, errors(password=[COMMON]), 'admin add: a common password')
+    add.update(password='Added-pass-12', password2='Added-pass-12')
+    t.eq(s.request('POST', P_ADMIN_USERS, json_body=add, headers=adm).status, 201, 'admin add: a good one')
 
 
 def cli_rules(s, t):
