@@ -135,19 +135,23 @@ admin_permission(struct ctx *c)
 }
 
 /*
- * The fields of h to validate for input f: all of them, less those DRF
- * skips when absent (h->partial, h->optional; an HTML form's missing
- * boolean is never skipped but for partial).  Their indexes go to idx,
- * their specs to out; the count is returned.
+ * The fields of h to validate for input f: all of them, less those the
+ * configuration turns off (h->off) and those DRF skips when absent
+ * (h->partial, h->optional; an HTML form's missing boolean is never
+ * skipped but for partial).  Their indexes go to idx, their specs to out;
+ * the count is returned.
  */
 static size_t
-fields_given(const struct handler *h, const struct form *f, size_t *idx,
+fields_given(const struct handler *h, const struct cfg *cfg, const struct form *f, size_t *idx,
     struct field_spec *out)
 {
-	size_t	 i, n = 0;
-	int	 skippable, absent;
+	size_t		 i, n = 0;
+	int		 skippable, absent;
+	unsigned int	 off = h->off != NULL ? h->off(cfg) : 0;
 
 	for (i = 0; i < h->nfields; i++) {
+		if (off & (1u << i))
+			continue;
 		skippable = h->partial || (h->optional & (1u << i)) != 0;
 		absent = f->top == V_DICT && form_get(f, h->fields[i].name).kind == V_ABSENT;
 		if (skippable && absent &&
@@ -195,12 +199,12 @@ dispatch(struct ctx *c)
 			goto out;
 		specs = h->fields;
 		nspecs = h->nfields;
-		if (h->partial || h->optional != 0) {
+		if (h->partial || h->optional != 0 || h->off != NULL) {
 			if (nspecs > EP_MAXFIELDS) {
 				e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
 				goto out;
 			}
-			nspecs = fields_given(h, &f, idx, given);
+			nspecs = fields_given(h, c->cfg, &f, idx, given);
 			specs = given;
 			sparse = 1;
 		}

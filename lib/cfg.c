@@ -46,7 +46,7 @@ static const struct key keys[] = {
 	{ "jwtauth", "password_reset_timeout", K_LONG, S(reset_timeout), "600", 1, 315360000 },
 	{ "jwtauth", "time_zone", K_STR, S(time_zone), "Asia/Kolkata", 0, 0 },
 	{ "jwtauth", "password_hash", K_STR, S(password_hash), "yescrypt", 0, 0 },
-	{ "jwtauth", "password_hash_cost", K_LONG, S(password_hash_cost), "0", 0, 31 },
+	{ "jwtauth", "password_hash_cost", K_LONG, S(password_hash_cost), "0", 0, 999999999 },
 	{ "jwtauth", "max_body_size", K_LONG, S(max_body), "65536", 1024, 16777216 },
 	{ "jwtauth", "log_level", K_STR, S(log_level), "info", 0, 0 },
 	{ "jwtauth", "workers", K_LONG, S(workers), "1", 1, 64 },
@@ -89,7 +89,25 @@ static const struct key keys[] = {
 	{ "audit", "enabled", K_LONG, S(audit_enabled), "1", 0, 1 },
 	{ "audit", "user_agent_length", K_LONG, S(audit_ua_length), "255", 0, 255 },
 	{ "audit", "retention_days", K_LONG, S(audit_retention_days), "90", 0, 36500 },
+	{ "keys", "current", K_STR, S(keys_current), "", 0, 0 },
+	{ "keys", "key1_id", K_STR, S(key_id[0]), "", 0, 0 },
+	{ "keys", "key1_secret", K_SECRET, S(key_secret[0]), "", 0, 0 },
+	{ "keys", "key1_legacy", K_LONG, S(key_legacy[0]), "0", 0, 1 },
+	{ "keys", "key2_id", K_STR, S(key_id[1]), "", 0, 0 },
+	{ "keys", "key2_secret", K_SECRET, S(key_secret[1]), "", 0, 0 },
+	{ "keys", "key2_legacy", K_LONG, S(key_legacy[1]), "0", 0, 1 },
+	{ "keys", "key3_id", K_STR, S(key_id[2]), "", 0, 0 },
+	{ "keys", "key3_secret", K_SECRET, S(key_secret[2]), "", 0, 0 },
+	{ "keys", "key3_legacy", K_LONG, S(key_legacy[2]), "0", 0, 1 },
+	{ "keys", "key4_id", K_STR, S(key_id[3]), "", 0, 0 },
+	{ "keys", "key4_secret", K_SECRET, S(key_secret[3]), "", 0, 0 },
+	{ "keys", "key4_legacy", K_LONG, S(key_legacy[3]), "0", 0, 1 },
+	{ "password", "min_length", K_LONG, S(pw_min_length), "0", 0, 128 },
+	{ "password", "common_check", K_LONG, S(pw_common_check), "0", 0, 1 },
+	{ "password", "require_current_password", K_LONG, S(pw_require_current), "0", 0, 1 },
+	{ "password", "enforce_hash_cost", K_LONG, S(pw_enforce_hash_cost), "1", 0, 1 },
 };
+_Static_assert(CFG_MAXKEYS == 4, "keys[] has four [keys] slots");
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -330,9 +348,19 @@ split_proxies(struct cfg *c, char *err, size_t errsz)
 	return rc;
 }
 
-/* Checks that need several keys or a closed set of values. */
+/* A key id: 1 to CFG_KIDMAX letters, digits, '.', '_' or '-' (a JWS "kid" as is). */
 static int
-check(struct cfg *c, char *err, size_t errsz)
+kid_valid(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n > 0 && n <= CFG_KIDMAX && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* The original's one key: secret_key, at least 32 bytes; it signs, and verifies any token. */
+static int
+check_secret_key(struct cfg *c, char *err, size_t errsz)
 {
 	if (c->secret_key == NULL || c->secret_key[0] == '\0') {
 		(void)snprintf(err, errsz, "no signing key: set JWTAUTH_SECRET_KEY or "
@@ -345,6 +373,160 @@ check(struct cfg *c, char *err, size_t errsz)
 		    "are required", c->secret_len);
 		return -1;
 	}
+	c->keyring[0].id = "";
+	c->keyring[0].secret = c->secret_key;
+	c->keyring[0].len = c->secret_len;
+	c->keyring[0].legacy = 1;
+	c->nkeys = 1;
+	c->signing = 0;
+	c->keyed = 0;
+	return 0;
+}
+
+/*
+ * The keyring (cfg.h): secret_key alone when nothing in [keys] is set,
+ * else the [keys] slots that are, each with a valid unique id and a
+ * secret of at least 32 bytes, and keys.current naming the one that
+ * signs (it may be left empty with one key).  The two ways exclude each
+ * other, so no key is in use that the operator did not name.
+ */
+static int
+check_keys(struct cfg *c, char *err, size_t errsz)
+{
+	struct cfg_key	*k;
+	const char	*id, *sec;
+	size_t		 i, j, n;
+	int		 used = c->keys_current[0] != '\0';
+
+	for (i = 0; i < CFG_MAXKEYS; i++)
+		if (c->key_id[i][0] != '\0' || c->key_secret[i][0] != '\0' ||
+		    c->key_legacy[i] != 0)
+			used = 1;
+	if (!used)
+		return check_secret_key(c, err, errsz);
+	if (c->secret_key != NULL && c->secret_key[0] != '\0') {
+		(void)snprintf(err, errsz, "secret_key and [keys] are both set: with [keys], "
+		    "put the old secret_key in a keyN_secret with keyN_legacy = 1 and remove "
+		    "secret_key (and JWTAUTH_SECRET_KEY)");
+		return -1;
+	}
+	c->nkeys = 0;
+	for (i = 0; i < CFG_MAXKEYS; i++) {
+		id = c->key_id[i];
+		sec = c->key_secret[i];
+		n = strlen(sec);
+		if (id[0] == '\0' && sec[0] == '\0') {
+			if (c->key_legacy[i] == 0)
+				continue;	/* an unused slot */
+			(void)snprintf(err, errsz, "keys.key%zu_legacy is set, but neither "
+			    "keys.key%zu_id nor keys.key%zu_secret is", i + 1, i + 1, i + 1);
+			return -1;
+		}
+		if (id[0] == '\0') {
+			(void)snprintf(err, errsz, "keys.key%zu_secret is set, but keys.key%zu_id "
+			    "is empty", i + 1, i + 1);
+			return -1;
+		}
+		if (!kid_valid(id)) {
+			(void)snprintf(err, errsz, "keys.key%zu_id \"%.80s\": an id is 1 to %d "
+			    "letters, digits, '.', '_' or '-'", i + 1, id, CFG_KIDMAX);
+			return -1;
+		}
+		if (n == 0) {
+			(void)snprintf(err, errsz, "keys.key%zu_id \"%s\" has no keys.key%zu_secret",
+			    i + 1, id, i + 1);
+			return -1;
+		}
+		if (n < 32) {
+			(void)snprintf(err, errsz, "keys.key%zu_secret is %zu bytes; at least 32 "
+			    "are required", i + 1, n);
+			return -1;
+		}
+		for (j = 0; j < c->nkeys; j++)
+			if (strcmp(c->keyring[j].id, id) == 0) {
+				(void)snprintf(err, errsz, "keys.key%zu_id \"%s\" is also the id "
+				    "of another key", i + 1, id);
+				return -1;
+			}
+		k = &c->keyring[c->nkeys++];
+		k->id = id;
+		k->secret = sec;
+		k->len = n;
+		k->legacy = c->key_legacy[i] != 0;
+	}
+	c->keyed = 1;
+	c->signing = c->nkeys;
+	if (c->nkeys == 0) {
+		(void)snprintf(err, errsz, "keys.current is set, but no key is: set "
+		    "keys.key1_id and keys.key1_secret");
+		return -1;
+	}
+	if (c->keys_current[0] == '\0' && c->nkeys == 1)
+		c->signing = 0;
+	for (j = 0; c->keys_current[0] != '\0' && j < c->nkeys; j++)
+		if (strcmp(c->keyring[j].id, c->keys_current) == 0)
+			c->signing = j;
+	if (c->signing == c->nkeys) {
+		if (c->keys_current[0] == '\0')
+			(void)snprintf(err, errsz, "keys.current is empty: with %zu keys, name "
+			    "the one that signs", c->nkeys);
+		else
+			(void)snprintf(err, errsz, "keys.current \"%.80s\" is the id of no key "
+			    "in [keys]", c->keys_current);
+		return -1;
+	}
+	/* secret_key stays "the key that signs" (Django's SECRET_KEY) for any reader. */
+	free(c->secret_key);
+	if ((c->secret_key = strdup(c->keyring[c->signing].secret)) == NULL) {
+		(void)snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	c->secret_len = c->keyring[c->signing].len;
+	return 0;
+}
+
+/*
+ * The hash cost minimums, unless [password] enforce_hash_cost = 0.
+ * password_hash_cost is crypt_gensalt's count: yescrypt 1 to 11 (0: its
+ * default, 5), bcrypt 4 to 31 (0: libxcrypt's 5), sha512crypt the rounds
+ * (0: 5000; 1 to 999 give 1000).
+ */
+static int
+check_hash_cost(const struct cfg *c, char *err, size_t errsz)
+{
+	long	 cost = c->password_hash_cost;
+
+	if (!c->pw_enforce_hash_cost)
+		return 0;
+	if (strcmp(c->password_hash, "yescrypt") == 0) {
+		if (cost == 0 || cost >= 5)
+			return 0;
+		(void)snprintf(err, errsz, "password_hash_cost %ld is below yescrypt's default, "
+		    "5: use 0 (the default) or 5 to 11", cost);
+	} else if (strcmp(c->password_hash, "bcrypt") == 0) {
+		if (cost >= 10)
+			return 0;
+		if (cost == 0)
+			(void)snprintf(err, errsz, "password_hash_cost 0 is bcrypt's cost 5, below "
+			    "the minimum of 10: set password_hash_cost = 12 (10 to 31)");
+		else
+			(void)snprintf(err, errsz, "password_hash_cost %ld is below bcrypt's "
+			    "minimum of 10: use 12 (10 to 31)", cost);
+	} else {
+		if (cost == 0 || cost >= 5000)
+			return 0;
+		(void)snprintf(err, errsz, "password_hash_cost %ld (sha512crypt rounds) is below "
+		    "5000: use 0 (5000 rounds) or 5000 and more", cost);
+	}
+	return -1;
+}
+
+/* Checks that need several keys or a closed set of values. */
+static int
+check(struct cfg *c, char *err, size_t errsz)
+{
+	if (check_keys(c, err, errsz) == -1)
+		return -1;
 	if (strcmp(c->algorithm, "HS256") != 0) {
 		(void)snprintf(err, errsz, "algorithm \"%s\" is not supported; only HS256",
 		    c->algorithm);
@@ -357,6 +539,8 @@ check(struct cfg *c, char *err, size_t errsz)
 		    "bcrypt or sha512crypt", c->password_hash);
 		return -1;
 	}
+	if (check_hash_cost(c, err, errsz) == -1)
+		return -1;
 	if (strcmp(c->log_level, "error") != 0 && strcmp(c->log_level, "warning") != 0 &&
 	    strcmp(c->log_level, "info") != 0 && strcmp(c->log_level, "debug") != 0) {
 		(void)snprintf(err, errsz, "log_level \"%s\": expected error, warning, "
@@ -495,6 +679,8 @@ cfg_free(struct cfg *c)
 		if (keys[i].type != K_LONG)
 			slot_clear(c, &keys[i]);
 	c->secret_len = 0;
+	memset(c->keyring, 0, sizeof(c->keyring));
+	c->nkeys = 0;
 	c->ncors_origins = 0;
 	c->nproxies = 0;
 }

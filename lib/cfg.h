@@ -15,6 +15,8 @@
 #include "client.h"
 
 #define CFG_MAXORIGINS	16
+#define CFG_MAXKEYS	4	/* [keys] key1_* .. key4_* */
+#define CFG_KIDMAX	64	/* longest key id */
 
 enum cfg_mail_backend { MAIL_SMTP, MAIL_FILE };
 
@@ -22,6 +24,17 @@ enum cfg_mail_backend { MAIL_SMTP, MAIL_FILE };
 struct cfg_limit {
 	long	 limit;			/* events; 0: the throttle is off */
 	long	 window;		/* seconds */
+};
+
+/*
+ * One HS256 key in use (struct cfg's keyring): its strings point into the
+ * struct cfg that holds it and live as long as it.
+ */
+struct cfg_key {
+	const char	*id;		/* the JWS "kid"; "" for secret_key alone */
+	const char	*secret;
+	size_t		 len;
+	int		 legacy;	/* verifies tokens without "kid" */
 };
 
 struct cfg {
@@ -75,6 +88,28 @@ struct cfg {
 	long	 audit_enabled;		/* 1: write jwtauth_audit rows (default), 0: none */
 	long	 audit_ua_length;	/* characters of User-Agent kept, 0..255 (default 255) */
 	long	 audit_retention_days;	/* jwtauth-admin audit --prune's age; 0: keep (default 90) */
+	/* [keys]: key rotation; unused (all empty) means secret_key alone */
+	char	*keys_current;		/* id of the key that signs */
+	char	*key_id[CFG_MAXKEYS];
+	char	*key_secret[CFG_MAXKEYS];	/* >= 32 bytes; wiped by cfg_free */
+	long	 key_legacy[CFG_MAXKEYS];
+	/*
+	 * The keys in use, made by cfg_load: secret_key alone (keyed 0), or
+	 * the [keys] slots that are set, in slot order (keyed 1: a token's
+	 * "kid" picks its key).  keyring[signing] signs tokens and reset
+	 * links; every key verifies reset links (Django's SECRET_KEY and
+	 * SECRET_KEY_FALLBACKS).  Tokens carry "kid" when nkeys > 1.  With
+	 * [keys], secret_key holds a copy of the signing key's secret.
+	 */
+	struct cfg_key keyring[CFG_MAXKEYS];
+	size_t	 nkeys;
+	size_t	 signing;
+	int	 keyed;
+	/* [password]: Django's validators and djoser's current_password, off by default */
+	long	 pw_min_length;		/* MinimumLengthValidator; 0 = off */
+	long	 pw_common_check;	/* CommonPasswordValidator */
+	long	 pw_require_current;	/* changepassword needs current_password */
+	long	 pw_enforce_hash_cost;	/* refuse hash costs below the minimums */
 };
 
 /*

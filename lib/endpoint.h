@@ -86,6 +86,12 @@ struct handler {
 	 * the outcome its status says.  NULL: not audited.
 	 */
 	const char		*audit;
+	/*
+	 * Fields a setting turns off (bit i for fields[i]): not read at all,
+	 * as if the serializer lacked them (changepassword's current_password
+	 * without [password] require_current_password).  NULL: none.
+	 */
+	unsigned int		(*off)(const struct cfg *cfg);
 };
 
 struct endpoint {

@@ -46,8 +46,9 @@ b36(long long i, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-int
-rt_make(const struct cfg *c, const struct db_user *u, long long ts, int legacy,
+/* _make_token_with_timestamp(user, ts, secret) with secret the key k. */
+static int
+make_with(const struct cfg_key *k, const struct db_user *u, long long ts, int legacy,
     char *out, size_t outsz)
 {
 	const EVP_MD	*md = legacy ? EVP_sha1() : EVP_sha256();
@@ -65,7 +66,7 @@ rt_make(const struct cfg *c, const struct db_user *u, long long ts, int legacy,
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, md, NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, KEY_SALT, strlen(KEY_SALT)) != 1 ||
-	    EVP_DigestUpdate(ctx, c->secret_key, c->secret_len) != 1 ||
+	    EVP_DigestUpdate(ctx, k->secret, k->len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, key, &keylen) != 1)
 		goto out;
 	/* _make_hash_value: f'{user.pk}{user.password}{login_timestamp}{timestamp}{email}' */
@@ -92,16 +93,45 @@ out:
 	return rc;
 }
 
+int
+rt_make(const struct cfg *c, const struct db_user *u, long long ts, int legacy,
+    char *out, size_t outsz)
+{
+	return make_with(&c->keyring[c->signing], u, ts, legacy, out, outsz);
+}
+
+/*
+ * The token made at ts with any key of the keyring, the signing key first
+ * (Django 4.1's SECRET_KEY, then SECRET_KEY_FALLBACKS), SHA-256 then the
+ * legacy SHA-1 for each: 1 when one equals token (constant-time), else 0.
+ */
+static int
+made_by_a_key(const struct cfg *c, const struct db_user *u, long long ts, const char *token,
+    size_t n)
+{
+	char	 want[64];
+	size_t	 i, k;
+	int	 legacy, ok = 0;
+
+	for (i = 0; i < c->nkeys && !ok; i++) {
+		k = (c->signing + i) % c->nkeys;
+		for (legacy = 0; legacy <= 1 && !ok; legacy++) {
+			if (make_with(&c->keyring[k], u, ts, legacy, want, sizeof(want)) == -1)
+				break;
+			ok = py_compare_digest(want, strlen(want), token, n);
+		}
+	}
+	explicit_bzero(want, sizeof(want));
+	return ok;
+}
 
 int
 rt_check(const struct cfg *c, const struct db_user *u, const char *token, size_t n,
     long long now_ts)
 {
-	char		 want[64];
 	const char	*dash;
 	long long	 ts = 0;
 	size_t		 tslen, i;
-	int		 ok;
 
 	/* ts_b36, _ = token.split("-"): exactly one dash. */
 	if ((dash = memchr(token, '-', n)) == NULL ||
@@ -122,17 +152,8 @@ rt_check(const struct cfg *c, const struct db_user *u, const char *token, size_t
 			return 0;
 		ts = ts * 36 + (d - "0123456789abcdefghijklmnopqrstuvwxyz");
 	}
-	if (rt_make(c, u, ts, 0, want, sizeof(want)) == -1)
-		return 0;
-	ok = py_compare_digest(want, strlen(want), token, n);
-	if (!ok) {
-		/* RemovedInDjango40Warning: tokens of Django < 3.1 (SHA-1). */
-		if (rt_make(c, u, ts, 1, want, sizeof(want)) == -1)
-			return 0;
-		ok = py_compare_digest(want, strlen(want), token, n);
-	}
-	explicit_bzero(want, sizeof(want));
-	if (!ok)
+	/* RemovedInDjango40Warning: tokens of Django < 3.1 (SHA-1) too. */
+	if (!made_by_a_key(c, u, ts, token, n))
 		return 0;
 	if (tslen < 4) {
 		/* Legacy tokens count days; they expire like Django 3.2 reads them. */

@@ -24,8 +24,9 @@ long long rt_timestamp(time_t now);
 /*
  * _make_token_with_timestamp(user, ts): "<base36 ts>-<every second hex
  * digit of HMAC-SHA256>" (legacy: HMAC-SHA1, Django < 3.1).  The HMAC key
- * is SHA-256 (SHA-1) of the key salt followed by the signing key; the
- * message is id, password hash, last login ("" when NULL), ts and email.
+ * is SHA-256 (SHA-1) of the key salt followed by the signing key (the
+ * keyring's signing key, Django's SECRET_KEY); the message is id,
+ * password hash, last login ("" when NULL), ts and email.
  */
 int	 rt_make(const struct cfg *c, const struct db_user *u, long long ts, int legacy,
 	    char *out, size_t outsz);
@@ -33,8 +34,10 @@ int	 rt_make(const struct cfg *c, const struct db_user *u, long long ts, int leg
 /*
  * check_token(user, token) at now_ts: 1 when valid, 0 otherwise.  A token
  * lives PASSWORD_RESET_TIMEOUT seconds (the configured reset_timeout) and
- * dies when the password, the last login or the email changes.
- * Comparison is constant-time.
+ * dies when the password, the last login or the email changes.  Every key
+ * of the keyring is tried, the signing key first (Django 4.1's SECRET_KEY
+ * and SECRET_KEY_FALLBACKS), so links mailed before a key rotation keep
+ * working while the old key is configured.  Comparison is constant-time.
  */
 int	 rt_check(const struct cfg *c, const struct db_user *u, const char *token, size_t n,
 	    long long now_ts);

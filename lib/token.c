@@ -106,8 +106,46 @@ member_is(json_object *obj, const char *key, const char *want)
 }
 
 /*
+ * The keys a token with JOSE header hdr may be signed with, into out (at
+ * most CFG_MAXKEYS); returns their number.  secret_key alone: that key,
+ * whatever the header says (PyJWT ignores "kid").  With [keys]: the key
+ * whose id is the string "kid" (none for an unknown id or another type),
+ * or, without "kid", the keys marked legacy, or the only key (it signs
+ * without "kid").
+ */
+static size_t
+keys_for(const struct cfg *c, json_object *hdr, const struct cfg_key **out)
+{
+	json_object	*kid;
+	const char	*s;
+	size_t		 i, n = 0, len;
+
+	if (!c->keyed) {
+		out[0] = &c->keyring[0];
+		return 1;
+	}
+	if (json_object_object_get_ex(hdr, "kid", &kid)) {
+		if (!json_object_is_type(kid, json_type_string))
+			return 0;
+		s = json_object_get_string(kid);
+		len = (size_t)json_object_get_string_len(kid);
+		for (i = 0; i < c->nkeys; i++)
+			if (strlen(c->keyring[i].id) == len &&
+			    memcmp(c->keyring[i].id, s, len) == 0) {
+				out[0] = &c->keyring[i];
+				return 1;
+			}
+		return 0;
+	}
+	for (i = 0; i < c->nkeys; i++)
+		if (c->keyring[i].legacy || c->nkeys == 1)
+			out[n++] = &c->keyring[i];
+	return n;
+}
+
+/*
  * The payload of raw if it is a JWS that PyJWT 2.6's jwt.decode(raw, key,
- * algorithms=["HS256"]) accepts, else NULL.
+ * algorithms=["HS256"]) accepts with a key keys_for() picks, else NULL.
  *
  * Why not libjwt 1.10's jwt_decode(): it refuses any JOSE "typ" but
  * "JWT" inside that call, and PyJWT accepts any "typ", none, and extra
@@ -127,8 +165,10 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 	struct buf	 b = BUF_INIT;
 	json_object	*hdr = NULL, *v, *p = NULL;
 	unsigned char	 mac[HMAC_SHA256_LEN];
+	const struct cfg_key *keys[CFG_MAXKEYS];
 	const char	*sig, *dot1;
-	size_t		 signlen;
+	size_t		 signlen, nkeys, i;
+	int		 good = 0;
 
 	if ((sig = memrchr(raw, '.', n)) == NULL)
 		return NULL;
@@ -145,12 +185,17 @@ jws_verify(const struct cfg *c, const char *raw, size_t n)
 		goto out;	/* a detached payload, which simplejwt never passes */
 	if (!member_is(hdr, "alg", "HS256"))
 		goto out;
+	if ((nkeys = keys_for(c, hdr, keys)) == 0)
+		goto out;	/* an unknown or retired key id */
 	/* Signature. */
 	buf_reset(&b);
 	if (b64url_decode(sig, n - signlen - 1, &b) == -1 || !buf_ok(&b))
 		goto out;
-	hmac_sha256(c->secret_key, c->secret_len, raw, signlen, mac);
-	if (!py_compare_digest(b.p, b.len, mac, sizeof(mac)))
+	for (i = 0; i < nkeys && !good; i++) {
+		hmac_sha256(keys[i]->secret, keys[i]->len, raw, signlen, mac);
+		good = py_compare_digest(b.p, b.len, mac, sizeof(mac));
+	}
+	if (!good)
 		goto out;
 	/* Payload. */
 	buf_reset(&b);
@@ -323,6 +368,27 @@ new_jti(char out[33])
 #define JWS_HEADER_B64	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
 
 /*
+ * The JOSE header of a new token, base64url-encoded, appended to out: the
+ * original's with one key; with several, PyJWT 2.6's for
+ * headers={"kid": id} (keys sorted, compact separators; an id needs no
+ * JSON escape, cfg.c allows none that would).  0, or -1.
+ */
+static int
+jws_header(const struct cfg *c, struct buf *out)
+{
+	char	 hdr[64 + CFG_KIDMAX];
+	int	 n;
+
+	if (c->nkeys < 2)
+		return buf_puts(out, JWS_HEADER_B64);
+	n = snprintf(hdr, sizeof(hdr), "{\"alg\":\"HS256\",\"kid\":\"%s\",\"typ\":\"JWT\"}",
+	    c->keyring[c->signing].id);
+	if (n < 0 || (size_t)n >= sizeof(hdr))
+		return -1;
+	return py_urlsafe_b64encode_nopad((const unsigned char *)hdr, (size_t)n, out);
+}
+
+/*
  * A claim's value as PyJWT's json.dumps writes what json.loads read: ints
  * as they were, floats by repr(), strings and containers in their order.
  * -1 past JOUT_MAXDEPTH (a token of ours never nests).
@@ -428,9 +494,12 @@ issue(const struct cfg *c, const char *type, long lifetime, time_t now,
 	}
 	jout_obj_close(&j);
 
-	buf_puts(&out, JWS_HEADER_B64 ".");
+	if (jws_header(c, &out) == -1)
+		goto fail;
+	buf_putc(&out, '.');
 	py_urlsafe_b64encode_nopad((const unsigned char *)payload.p, payload.len, &out);
-	hmac_sha256(c->secret_key, c->secret_len, out.p, out.len, mac);
+	hmac_sha256(c->keyring[c->signing].secret, c->keyring[c->signing].len, out.p, out.len,
+	    mac);
 	buf_putc(&out, '.');
 	py_urlsafe_b64encode_nopad(mac, sizeof(mac), &out);
 	explicit_bzero(mac, sizeof(mac));

@@ -1,7 +1,10 @@
 /*
  * token.h - simplejwt 5.2.2's tokens as PyJWT 2.6 encodes them: HS256
  * only, claims token_type, exp, iat, jti (32 hex, a UUID4) and user_id in
- * that order, lifetimes from the configuration.  No JWT library: signing
+ * that order, lifetimes from the configuration.  Key rotation ([keys],
+ * cfg.h): new tokens are signed with the keyring's signing key and carry
+ * its "kid" when several keys are configured; a token's "kid" picks the
+ * key that verifies it.  No JWT library: signing
  * is base64url and HMAC-SHA256 (hmac.c); tok_decode() checks the signature
  * with HS256 pinned, then every claim in the order PyJWT 2.6 and simplejwt
  * check them, with simplejwt's message.

@@ -12,6 +12,7 @@
 #include "email.h"
 #include "log.h"
 #include "pw.h"
+#include "pwrules.h"
 #include "pycompat.h"
 #include "token.h"
 #include "views.h"
@@ -66,7 +67,11 @@ view_hash_password(struct ctx *c, const struct field_value *pw, const char *fiel
     char *out, size_t outsz)
 {
 	char	 msg[VERR_MSGLEN];
+	int	 broken;
 
+	/* validate_password() with the validators [password] turns on. */
+	if ((broken = pwrules_check(c->cfg, pw->s, pw->len, field, &c->err.verr)) != 0)
+		return errinfo_set(&c->err, broken > 0 ? ERR_INVALID : ERR_INTERNAL, NULL);
 	switch (pw_hash(pw->s, pw->len, out, outsz)) {
 	case PW_OK:
 		return ERR_OK;
@@ -105,6 +110,16 @@ view_set_password(struct ctx *c, const struct field_value *pw, const struct fiel
 out:
 	explicit_bzero(hash, sizeof(hash));
 	return e;
+}
+
+int
+view_current_password(void *arg, const char *s, size_t n, enum err *e)
+{
+	struct ctx	*c = arg;
+
+	(void)e;
+	/* request.user.check_password(value); an unusable hash matches nothing. */
+	return c->authed && pw_verify(s, n, c->user.password, NULL);
 }
 
 enum err

@@ -64,8 +64,9 @@ enum err view_admin_object(struct ctx *c);
 enum err view_token_pair(struct ctx *c, int64_t id);
 
 /*
- * Hash a new password into out; a passphrase crypt(3) cannot take is the
- * client's 400 on field.
+ * Hash a new password into out.  The password rules of [password]
+ * (pwrules.h, Django's validators) come first, their messages under field
+ * (400); a passphrase crypt(3) cannot take is the client's 400 on field.
  */
 enum err view_hash_password(struct ctx *c, const struct field_value *pw, const char *field,
 	    char *out, size_t outsz);
@@ -77,6 +78,16 @@ enum err view_hash_password(struct ctx *c, const struct field_value *pw, const c
  */
 enum err view_set_password(struct ctx *c, const struct field_value *pw,
 	    const struct field_value *pw2, int64_t id, enum err gone);
+
+/* djoser's CurrentPasswordSerializer error (invalid_password). */
+#define VIEW_MSG_INVALID_PASSWORD	"Invalid password."
+
+/*
+ * djoser's validate_current_password as a field check (field.h; arg is
+ * the struct ctx): 1 when s is the authenticated user's password, else 0
+ * (VIEW_MSG_INVALID_PASSWORD under the field).
+ */
+int	 view_current_password(void *arg, const char *s, size_t n, enum err *e);
 
 /* The seed's {"success": msg} answer with status 200. */
 enum err view_success(struct ctx *c, const char *msg);

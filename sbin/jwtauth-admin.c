@@ -6,7 +6,8 @@
  * It reads the configuration the endpoint binaries read (cfg_load), and
  * validates input with their code: field.c (DRF's fields, the register
  * serializer's limits), email.c (EmailValidator, normalize_email), pw.c
- * (the hash).  All SQL is db.c's.
+ * (the hash), pwrules.c (the password rules of [password]).  All SQL is
+ * db.c's.
  *
  * Exit status: 0 done, 1 failed, 2 usage.  Errors are one line on stderr,
  * prefixed "jwtauth-admin: ".
@@ -43,6 +44,7 @@
 #include "jout.h"
 #include "log.h"
 #include "pw.h"
+#include "pwrules.h"
 #include "pycompat.h"
 
 #define PROG		"jwtauth-admin"
@@ -333,6 +335,21 @@ check_value(struct admin *a, int f, int64_t self, const char *s, size_t n,
 	default:
 		(void)db_fail(DB_ERR);
 		return -1;
+	}
+	if (f == U_PASSWORD) {
+		/* validate_password() with the rules of [password], as the API applies them. */
+		switch (pwrules_check(&a->cfg, out->s, out->len, specs[f].name, &v)) {
+		case 0:
+			return 1;
+		case -1:
+			field_free(out, 1);
+			warnline("out of memory");
+			return -1;
+		default:
+			field_free(out, 1);
+			verr_join(&v, specs[f].name, msg, msgsz);
+			return 0;
+		}
 	}
 	if (f != U_EMAIL)
 		return 1;

@@ -268,6 +268,8 @@ class Stack:
                      % (SECRET, self.config_extra, self.db.sock, self.db.password))
             for k, v in self.mail.items():
                 fh.write('%s = %s\n' % (k, v))
+            # password_hash_cost = 1 keeps the tests fast; the minimums would refuse it.
+            fh.write('[password]\nenforce_hash_cost = 0\n')
         os.chmod(self.config_path, 0o644)
 
     def start(self):
@@ -342,3 +344,55 @@ class Tap:
     def done(self):
         print('1..%d' % self.n, flush=True)
         return 1 if self.failed else 0
+
+
+class Sibling:
+    """Another front end of stack s's mode on s's MariaDB and mail folder, with a
+    configuration of its own: what a second web host or a changed configuration is.
+    config is the text after a [jwtauth] header (its keys, then any sections); the
+    [db] and [mail] sections are s's, and password_hash_cost = 1 with the minimums off,
+    as s has them.  restart(config) stops the web server, rewrites the file and starts
+    it again.  Its logs stay under s.root, where s.web.sanitizer_reports() reads."""
+
+    def __init__(self, s, name, config):
+        self.s = s
+        self.mode = s.mode
+        self.db = s.db
+        self.mail_dir = s.mail_dir
+        self.root = os.path.join(s.root, name)
+        os.makedirs(self.root)
+        os.chmod(self.root, 0o755)
+        self.config_path = os.path.join(self.root, 'jwtauth.conf')
+        self.web = None
+        self.write_config(config)
+
+    def write_config(self, config):
+        with open(self.config_path, 'w') as fh:
+            fh.write('[jwtauth]\npassword_hash_cost = 1\n[password]\nenforce_hash_cost = 0\n'
+                     '[db]\nsocket = %s\nname = jwtauth\nuser = jwtauth\npassword = %s\n[mail]\n'
+                     % (self.s.db.sock, self.s.db.password))
+            for k, v in self.s.mail.items():
+                fh.write('%s = %s\n' % (k, v))
+            fh.write('[jwtauth]\n' + config)
+        os.chmod(self.config_path, 0o644)
+
+    def start(self):
+        self.web = Frontend(self.root, self.mode, self.config_path, self.s.env)
+        self.web.start()
+        return self
+
+    def stop(self):
+        if self.web:
+            self.web.stop()
+            self.web = None
+
+    def restart(self, config):
+        self.stop()
+        self.write_config(config)
+        return self.start()
+
+    @property
+    def port(self):
+        return self.web.port
+
+    request = Stack.request

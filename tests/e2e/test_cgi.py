@@ -31,7 +31,7 @@ def run(t):
     cfgfile = os.path.join('/tmp', 'jwtauth-cgi-%d.conf' % os.getpid())
     with open(cfgfile, 'w') as fh:
         fh.write('[jwtauth]\nsecret_key = %s\npassword_hash_cost = 1\n[db]\nsocket = /nonexistent/mysqld.sock\n'
-                 % harness.SECRET)
+                 '[password]\nenforce_hash_cost = 0\n' % harness.SECRET)
     base = {'JWTAUTH_CONFIG': cfgfile, 'REQUEST_URI': '/api/user/register/', 'QUERY_STRING': ''}
     prof = {'REQUEST_URI': '/api/user/profile/'}
     try:

@@ -11,6 +11,9 @@
 #include "tap.h"
 
 #define KEY "0123456789abcdef0123456789abcdef"
+#define KEY2 "fedcba9876543210fedcba9876543210"
+#define ID65 "a234567890123456789012345678901234567890123456789012345678901234x"
+#define TWO_KEYS "[keys]\nkey1_id = a\nkey1_secret = " KEY "\nkey2_id = b\nkey2_secret = " KEY2 "\n"
 
 static const struct {
 	const char	*text;
@@ -45,6 +48,88 @@ static const struct {
 	{ "secret_key = " KEY "\n[audit]\nenabled = yes\n", { NULL }, "audit.enabled" },
 	{ "secret_key = " KEY "\n[audit]\nuser_agent_length = 256\n", { NULL }, "audit.user_agent_length" },
 	{ "secret_key = " KEY "\n[audit]\nretention_days = -1\n", { NULL }, "audit.retention_days" },
+	/* [keys] */
+	{ "secret_key = " KEY "\n[keys]\nkey1_id = a\nkey1_secret = " KEY2 "\n", { NULL },
+	  "secret_key and [keys] are both set" },
+	{ "[keys]\nkey1_id = a\nkey1_secret = " KEY2 "\n", { "JWTAUTH_SECRET_KEY=" KEY, NULL },
+	  "secret_key and [keys] are both set" },
+	{ "[keys]\nkey1_secret = " KEY "\n", { NULL }, "keys.key1_secret is set, but keys.key1_id is empty" },
+	{ "[keys]\nkey2_id = a\n", { NULL }, "keys.key2_id \"a\" has no keys.key2_secret" },
+	{ "[keys]\nkey1_id = a\nkey1_secret = short\n", { NULL }, "keys.key1_secret is 5 bytes; at least 32" },
+	{ "[keys]\nkey1_id = a b\nkey1_secret = " KEY "\n", { NULL }, "an id is 1 to 64 letters" },
+	{ "[keys]\nkey1_id = a\"b\nkey1_secret = " KEY "\n", { NULL }, "an id is 1 to 64 letters" },
+	{ "[keys]\nkey1_id = \xc3\xa9\nkey1_secret = " KEY "\n", { NULL }, "an id is 1 to 64 letters" },
+	{ "[keys]\nkey1_id = " ID65 "\nkey1_secret = " KEY "\n", { NULL }, "an id is 1 to 64 letters" },
+	{ "[keys]\nkey1_id = a\nkey1_secret = " KEY "\nkey4_id = a\nkey4_secret = " KEY2 "\n", { NULL },
+	  "keys.key4_id \"a\" is also the id of another key" },
+	{ TWO_KEYS, { NULL }, "keys.current is empty: with 2 keys" },
+	{ TWO_KEYS "current = c\n", { NULL }, "keys.current \"c\" is the id of no key" },
+	{ TWO_KEYS "current = A\n", { NULL }, "keys.current \"A\" is the id of no key" },
+	{ "[keys]\ncurrent = a\n", { NULL }, "keys.current is set, but no key is" },
+	{ TWO_KEYS "current = a\nkey3_legacy = 1\n", { NULL }, "keys.key3_legacy is set, but neither" },
+	{ TWO_KEYS "current = a\nkey1_legacy = 2\n", { NULL }, "keys.key1_legacy must be an integer from 0 to 1" },
+	{ "", { "JWTAUTH_KEYS_KEY1_ID=a", "JWTAUTH_KEYS_KEY1_SECRET=short-from-env", NULL },
+	  "keys.key1_secret is 14 bytes" },
+	/* [password] */
+	{ "secret_key = " KEY "\n[password]\nmin_length = 129\n", { NULL },
+	  "password.min_length must be an integer from 0 to 128" },
+	{ "secret_key = " KEY "\n[password]\nmin_length = -1\n", { NULL }, "password.min_length" },
+	{ "secret_key = " KEY "\n[password]\ncommon_check = yes\n", { NULL }, "password.common_check" },
+	{ "secret_key = " KEY "\n", { "JWTAUTH_PASSWORD_REQUIRE_CURRENT_PASSWORD=2", NULL },
+	  "JWTAUTH_PASSWORD_REQUIRE_CURRENT_PASSWORD" },
+	/* Hash cost minimums. */
+	{ "secret_key = " KEY "\npassword_hash_cost = 1\n", { NULL }, "below yescrypt's default, 5" },
+	{ "secret_key = " KEY "\npassword_hash_cost = 4\n", { NULL }, "below yescrypt's default, 5" },
+	{ "secret_key = " KEY "\npassword_hash = bcrypt\n", { NULL },
+	  "password_hash_cost 0 is bcrypt's cost 5, below the minimum of 10" },
+	{ "secret_key = " KEY "\npassword_hash = bcrypt\npassword_hash_cost = 9\n", { NULL },
+	  "password_hash_cost 9 is below bcrypt's minimum of 10" },
+	{ "secret_key = " KEY "\npassword_hash = sha512crypt\npassword_hash_cost = 1000\n", { NULL },
+	  "password_hash_cost 1000 (sha512crypt rounds) is below 5000" },
+	{ "secret_key = " KEY "\npassword_hash = sha512crypt\npassword_hash_cost = 4999\n", { NULL },
+	  "below 5000" },
+	{ "secret_key = " KEY "\npassword_hash = sha512crypt\npassword_hash_cost = 31\n", { NULL },
+	  "below 5000" },
+	{ "secret_key = " KEY "\npassword_hash_cost = 1000000000\n", { NULL },
+	  "password_hash_cost must be an integer from 0 to 999999999" },
+};
+
+/* Hash methods and costs the minimums let through (pw_init checks the upper bounds). */
+static const char *const costs_ok[] = {
+	"password_hash_cost = 0\n",
+	"password_hash_cost = 5\n",
+	"password_hash_cost = 11\n",
+	"password_hash = bcrypt\npassword_hash_cost = 10\n",
+	"password_hash = bcrypt\npassword_hash_cost = 12\n",
+	"password_hash = sha512crypt\n",
+	"password_hash = sha512crypt\npassword_hash_cost = 5000\n",
+	"password_hash = sha512crypt\npassword_hash_cost = 656000\n",
+	"password_hash_cost = 1\n[password]\nenforce_hash_cost = 0\n",
+	"password_hash = bcrypt\npassword_hash_cost = 4\n[password]\nenforce_hash_cost = 0\n",
+};
+
+/*
+ * Keyrings: the configuration, then what cfg_load makes of it: the keys'
+ * ids in order with '*' after the legacy ones (".": secret_key alone),
+ * the signing key's id, and its secret (what secret_key then holds).
+ */
+static const struct {
+	const char	*text;
+	const char	*env[6];
+	const char	*ids;
+	const char	*signing;
+	const char	*secret;
+} rings[] = {
+	{ "secret_key = " KEY "\n", { NULL }, ".", "", KEY },
+	{ "[keys]\nkey3_id = only\nkey3_secret = " KEY2 "\n", { NULL }, "only", "only", KEY2 },
+	{ TWO_KEYS "current = b\nkey1_legacy = 1\n", { NULL }, "a* b", "b", KEY2 },
+	{ TWO_KEYS "current = a\n", { NULL }, "a b", "a", KEY },
+	{ "[keys]\nkey2_id = 2026-11_x.y\nkey2_secret = " KEY "\nkey4_id = Z\nkey4_secret = " KEY2
+	  "\nkey4_legacy = 1\ncurrent = Z\n", { NULL }, "2026-11_x.y Z*", "Z", KEY2 },
+	{ "", { "JWTAUTH_KEYS_KEY1_ID=e", "JWTAUTH_KEYS_KEY1_SECRET=" KEY2, "JWTAUTH_KEYS_KEY1_LEGACY=1",
+	  NULL }, "e*", "e", KEY2 },
+	/* An empty secret_key (JWTAUTH_SECRET_KEY=) is no key: [keys] alone. */
+	{ TWO_KEYS "current = b\n", { "JWTAUTH_SECRET_KEY=", NULL }, "a b", "b", KEY2 },
 };
 
 /* The [throttle] limits, for the table below. */
@@ -153,11 +238,67 @@ main(void)
 	is_str(c.mail_password, "app-password", "JWTAUTH_MAIL_PASSWORD");
 	cfg_free(&c);
 
+	/* [password]: off by default (the original has no rules); the hash minimums on. */
+	ok(cfg_load_text(&c, "secret_key = " KEY "\n", NULL, err, sizeof(err)) == 0, "password defaults");
+	is_int(c.pw_min_length, 0, "min_length off");
+	is_int(c.pw_common_check, 0, "common_check off");
+	is_int(c.pw_require_current, 0, "require_current_password off");
+	is_int(c.pw_enforce_hash_cost, 1, "enforce_hash_cost on");
+	cfg_free(&c);
+	ok(cfg_load_text(&c, "secret_key = " KEY "\n[password]\nmin_length = 12\ncommon_check = 1\n"
+	    "require_current_password = 1\n", NULL, err, sizeof(err)) == 0, "[password]: %s", err);
+	is_int(c.pw_min_length, 12, "min_length");
+	is_int(c.pw_common_check, 1, "common_check");
+	is_int(c.pw_require_current, 1, "require_current_password");
+	cfg_free(&c);
+	{
+		const char *penv[] = { "JWTAUTH_PASSWORD_MIN_LENGTH=9", NULL };
+
+		ok(cfg_load_text(&c, "secret_key = " KEY "\n[password]\nmin_length = 12\n", penv, err,
+		    sizeof(err)) == 0 && c.pw_min_length == 9, "JWTAUTH_PASSWORD_MIN_LENGTH wins");
+		cfg_free(&c);
+	}
+	for (i = 0; i < sizeof(costs_ok) / sizeof(costs_ok[0]); i++) {
+		char	 text[256];
+
+		(void)snprintf(text, sizeof(text), "secret_key = %s\n%s", KEY, costs_ok[i]);
+		err[0] = '\0';
+		ok(cfg_load_text(&c, text, NULL, err, sizeof(err)) == 0, "hash cost accepted: %s%s",
+		    costs_ok[i], err);
+		cfg_free(&c);
+	}
+
+	for (i = 0; i < sizeof(rings) / sizeof(rings[0]); i++) {
+		char	 ids[256];
+		size_t	 k;
+
+		err[0] = '\0';
+		if (!ok(cfg_load_text(&c, rings[i].text, rings[i].env, err, sizeof(err)) == 0,
+		    "keyring %zu loads: %s", i, err))
+			continue;
+		ids[0] = '\0';
+		for (k = 0; k < c.nkeys; k++)
+			(void)snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s%s",
+			    k > 0 ? " " : "", c.keyed ? c.keyring[k].id : ".",
+			    c.keyed && c.keyring[k].legacy ? "*" : "");
+		is_str(ids, rings[i].ids, "keyring %zu: the keys", i);
+		is_int(c.keyed, strcmp(rings[i].ids, ".") != 0, "keyring %zu: keyed", i);
+		is_str(c.keyring[c.signing].id, rings[i].signing, "keyring %zu: the signing key", i);
+		ok(c.keyring[c.signing].len == strlen(rings[i].secret) &&
+		    memcmp(c.keyring[c.signing].secret, rings[i].secret, strlen(rings[i].secret)) == 0,
+		    "keyring %zu: the signing secret", i);
+		ok(c.secret_key != NULL && strcmp(c.secret_key, rings[i].secret) == 0 &&
+		    c.secret_len == strlen(rings[i].secret), "keyring %zu: secret_key is the signing key", i);
+		cfg_free(&c);
+		is_int((long long)c.nkeys, 0, "keyring %zu: emptied by cfg_free", i);
+	}
+
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		ok(cfg_load_text(&c, bad[i].text, bad[i].env, err, sizeof(err)) == -1 &&
 		    strstr(err, bad[i].err) != NULL, "refused (%s): %s", bad[i].err, err);
-		ok(strstr(err, KEY) == NULL, "the error does not echo the key (%zu)", i);
+		ok(strstr(err, KEY) == NULL && strstr(err, KEY2) == NULL,
+		    "the error does not echo the key (%zu)", i);
 	}
 	return tap_done();
 }

@@ -49,7 +49,8 @@ main(void)
 	size_t		 i;
 	int		 rehash;
 
-	ok(cfg_load_text(&c, "secret_key = 0123456789abcdef0123456789abcdef\npassword_hash_cost = 1\n",
+	ok(cfg_load_text(&c, "secret_key = 0123456789abcdef0123456789abcdef\npassword_hash_cost = 1\n"
+	    "[password]\nenforce_hash_cost = 0\n",
 	    NULL, err, sizeof(err)) == 0, "config");
 	ok(pw_init(&c, err, sizeof(err)) == 0, "pw_init yescrypt: %s", err);
 
@@ -82,7 +83,7 @@ main(void)
 	/* Another method and cost: an existing yescrypt hash must be upgraded. */
 	cfg_free(&c);
 	ok(cfg_load_text(&c, "secret_key = 0123456789abcdef0123456789abcdef\npassword_hash = bcrypt\n"
-	    "password_hash_cost = 4\n", NULL, err, sizeof(err)) == 0, "bcrypt config");
+	    "password_hash_cost = 4\n[password]\nenforce_hash_cost = 0\n", NULL, err, sizeof(err)) == 0, "bcrypt config");
 	ok(pw_init(&c, err, sizeof(err)) == 0, "pw_init bcrypt");
 	ok(pw_hash("pw", 2, h2, sizeof(h2)) == PW_OK && strncmp(h2, "$2b$04$", 7) == 0, "bcrypt hash: %.10s", h2);
 	ok(pw_verify("Secret-pass-1", 13, h1, &rehash) == 1 && rehash == 1, "yescrypt hash still verifies, marked for rehash");
@@ -90,7 +91,7 @@ main(void)
 	pw_done();
 	cfg_free(&c);
 	ok(cfg_load_text(&c, "secret_key = 0123456789abcdef0123456789abcdef\npassword_hash = bcrypt\n"
-	    "password_hash_cost = 2\n", NULL, err, sizeof(err)) == 0, "bcrypt cost 2 config");
+	    "password_hash_cost = 2\n[password]\nenforce_hash_cost = 0\n", NULL, err, sizeof(err)) == 0, "bcrypt cost 2 config");
 	ok(pw_init(&c, err, sizeof(err)) == -1, "an impossible cost is a start-up error: %s", err);
 	cfg_free(&c);
 	return tap_done();

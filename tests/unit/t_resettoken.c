@@ -31,6 +31,33 @@ static const struct {
 	  "dijjqf-5592797920302e5a4288c2f58322d84f", "dijjqf-749d2290868c3bd90e1a", "MTIzNDU2Nzg5MDEy" },
 };
 
+/*
+ * Key rotation.  TOKEN_KEY2 is vec[0]'s token made by Django 3.2.25 the
+ * same way with SECRET_KEY = KEY2; Django 4.1+ checks links against
+ * SECRET_KEY then SECRET_KEY_FALLBACKS, as rt_check tries the keyring.
+ */
+#define KEY1		"0123456789abcdef0123456789abcdef-reset"
+#define KEY2		"0123456789abcdef0123456789abcdef-reset2"
+#define TOKEN_KEY2	"dijjqf-fd75b44660c40f9d7ebccac4542557f0"
+#define TWO_KEYS	"[keys]\nkey1_id = old\nkey1_secret = " KEY1 "\nkey1_legacy = 1\n" \
+			"key2_id = new\nkey2_secret = " KEY2 "\n"
+
+static const struct {
+	const char	*name;
+	const char	*conf;
+	const char	*made;		/* rt_make's token for vec[0] at NOW_TS */
+	int		 old_ok;	/* rt_check of vec[0].token (made with KEY1) */
+	int		 new_ok;	/* rt_check of TOKEN_KEY2 */
+} rotations[] = {
+	{ "secret_key alone", "secret_key = " KEY1 "\n", NULL, 1, 0 },
+	{ "the old key signs, the new one added", TWO_KEYS "current = old\n", NULL, 1, 1 },
+	{ "the new key signs, the old one a fallback", TWO_KEYS "current = new\n", TOKEN_KEY2, 1, 1 },
+	{ "the old key not legacy still checks reset links",
+	  "[keys]\nkey1_id = old\nkey1_secret = " KEY1 "\nkey2_id = new\nkey2_secret = " KEY2
+	  "\ncurrent = new\n", TOKEN_KEY2, 1, 1 },
+	{ "the old key retired", "[keys]\nkey2_id = new\nkey2_secret = " KEY2 "\n", TOKEN_KEY2, 0, 1 },
+};
+
 static const struct {
 	const char	*uid;
 	int		 rc;
@@ -125,5 +152,25 @@ main(void)
 	ok(rt_uid_decode("\xff\xfe", 2, &id) == -1, "non-ASCII uid");
 	buf_free(&b);
 	cfg_free(&c);
+
+	user(&u, 0);
+	for (i = 0; i < sizeof(rotations) / sizeof(rotations[0]); i++) {
+		const char	*made = rotations[i].made != NULL ? rotations[i].made : vec[0].token;
+
+		if (!ok(cfg_load_text(&c, rotations[i].conf, NULL, err, sizeof(err)) == 0, "%s: config %s",
+		    rotations[i].name, err))
+			continue;
+		ok(rt_make(&c, &u, NOW_TS, 0, tok, sizeof(tok)) == 0, "%s: make", rotations[i].name);
+		is_str(tok, made, "%s: the link is made with the signing key", rotations[i].name);
+		is_int(rt_check(&c, &u, vec[0].token, strlen(vec[0].token), NOW_TS), rotations[i].old_ok,
+		    "%s: a link made with the old key %s", rotations[i].name,
+		    rotations[i].old_ok ? "checks" : "is refused");
+		is_int(rt_check(&c, &u, TOKEN_KEY2, strlen(TOKEN_KEY2), NOW_TS), rotations[i].new_ok,
+		    "%s: a link made with the new key %s", rotations[i].name,
+		    rotations[i].new_ok ? "checks" : "is refused");
+		is_int(rt_check(&c, &u, vec[0].legacy, strlen(vec[0].legacy), NOW_TS), rotations[i].old_ok,
+		    "%s: the old key's SHA-1 link too", rotations[i].name);
+		cfg_free(&c);
+	}
 	return tap_done();
 }

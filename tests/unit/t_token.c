@@ -3,7 +3,8 @@
  * here with OpenSSL's HMAC directly (not libjwt), and two tokens made by
  * PyJWT 2.6 (what simplejwt uses) must be accepted.  The generated table
  * holds tokens with simplejwt 5.2.2's own verdict on each as an access, a
- * refresh and an untyped token (tests/unit/gen_token.py).
+ * refresh and an untyped token (tests/unit/gen_token.py), and PyJWT's
+ * tokens with a "kid" header for the key rotation tests ([keys]).
  */
 #include "config.h"
 
@@ -21,6 +22,9 @@
 #include "token.h"
 
 #define KEY	"0123456789abcdef0123456789abcdef-unit"
+#define KEY2	"0123456789abcdef0123456789abcdef-unit-2"
+#define KEY3	"0123456789abcdef0123456789abcdef-unit-3"
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* PyJWT: jwt.encode({...user_id: 42, exp: 4102444800 ...}, KEY, "HS256") */
 static const char pyjwt_access[] =
@@ -87,6 +91,12 @@ struct vec {
 	const char	*name;
 	const char	*token;
 	const char	*msg[3];	/* TOK_ACCESS, TOK_REFRESH, TOK_UNTYPED */
+};
+
+/* A token made by PyJWT for the key rotation tests (gen_token.py's kid_cases()). */
+struct kidtok {
+	const char	*name;
+	const char	*token;
 };
 
 struct issued {
@@ -546,6 +556,65 @@ static const struct issued issued[] = {
 	    "{\"token_type\":\"access\",\"exp\":1750000300,\"iat\":1749999995,\"jti"
 	    "\":\"0123456789abcdef0123456789abcdef\",\"user_id\":42}" },
 };
+
+/* Key rotation: PyJWT's tokens with and without a kid header (kid_cases()). */
+static const struct kidtok kidtoks[] = {
+	{ "no kid, KEY",
+	    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZ"
+	    "XhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODlhYmN"
+	    "kZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.S_btalzsyZTQMpk46M93Mp80"
+	    "vUH6y4Ol7xnefmIRbvY" },
+	{ "no kid, KEY2",
+	    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZ"
+	    "XhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODlhYmN"
+	    "kZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.YWnU3uzyNqqsvVclyWmlNi8l"
+	    "xoCE7xpONxXh-PAFgaE" },
+	{ "kid k1, KEY",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJ0b2tlbl90eXBlIj"
+	    "oiYWNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAx"
+	    "MjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.vTKoJ_rPt"
+	    "qnSuIyy1iaILlEVzdDiM7-C-qJbZ1N--sY" },
+	{ "kid k2, KEY2",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsyIiwidHlwIjoiSldUIn0.eyJ0b2tlbl90eXBlIj"
+	    "oiYWNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAx"
+	    "MjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.8AsucfLfD"
+	    "8Asq3MIPFwChPcPAuK3fgAxswozc4gQsYU" },
+	{ "kid k2, KEY",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsyIiwidHlwIjoiSldUIn0.eyJ0b2tlbl90eXBlIj"
+	    "oiYWNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAx"
+	    "MjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.FpWEcDgZ4"
+	    "kHTxDFpPf1WLQDWcyKGZqB_m-LyKDR1h94" },
+	{ "kid k3, KEY3",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6ImszIiwidHlwIjoiSldUIn0.eyJ0b2tlbl90eXBlIj"
+	    "oiYWNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAx"
+	    "MjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.ZmbBE1KZa"
+	    "hiBLxeRerfAHtsGANTBEHsAj5ksXoYRsjc" },
+	{ "kid K1, KEY",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6IksxIiwidHlwIjoiSldUIn0.eyJ0b2tlbl90eXBlIj"
+	    "oiYWNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAx"
+	    "MjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.yBaW2Mc9-"
+	    "vjv0KbdGGmnIsMy8Y5qNI1JfSd3y2-I8cI" },
+	{ "kid empty, KEY",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6IiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiY"
+	    "WNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAxMjM"
+	    "0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.gnL7AYCa_YEN"
+	    "7eU-G6wDqCbGTCASf5B3yRona_86Pas" },
+	{ "kid null, KEY",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6bnVsbH0.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZX"
+	    "hwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODlhYmNk"
+	    "ZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.dm6-WkM0rd-luI1KGQW9LLEQP"
+	    "rAezudXik-5U4kJIgg" },
+	{ "kid 1, KEY",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6MX0.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIj"
+	    "oxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAsImp0aSI6IjAxMjM0NTY3ODlhYmNkZWYw"
+	    "MTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6NDJ9.NeKftKeLpRh5EM9QmrD7uebNF86g7"
+	    "ItTUebNRn5WmJk" },
+	{ "kid 2026-11_a.b, KEY2",
+	    "eyJhbGciOiJIUzI1NiIsImtpZCI6IjIwMjYtMTFfYS5iIiwidHlwIjoiSldUIn0.eyJ0b2"
+	    "tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxNzUwMDAwMzAwLCJpYXQiOjE3NTAwMDAwMDAs"
+	    "Imp0aSI6IjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwidXNlcl9pZCI6ND"
+	    "J9.2KIpW5xbn7wztXD-NC1CNcGIru3Q3H0HO5styoJvNTI" },
+};
 /* END GENERATED */
 
 /* The payload segment of tok, decoded, with its jti's 32 hex digits set to GEN_JTI. */
@@ -568,6 +637,8 @@ payload_fixed_jti(const char *tok, struct buf *out)
 }
 
 #define H256	"{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+/* Its base64url segment, which PyJWT writes and the original's tokens carry. */
+#define JWS_ORIGINAL	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
 
 static const struct reject rejects[] = {
 	{ "alg none", "{\"alg\":\"none\",\"typ\":\"JWT\"}",
@@ -608,6 +679,143 @@ static const struct reject rejects[] = {
 	{ "type number", H256, "{\"token_type\":7,\"exp\":%ld9,\"jti\":\"x\"}", "HS256", KEY,
 	  TOK_ACCESS, TOK_MSG_WRONG_TYPE },
 };
+
+#define KEYS_STEP1 \
+	"[keys]\ncurrent = k1\nkey1_id = k1\nkey1_secret = " KEY "\nkey1_legacy = 1\n" \
+	"key2_id = k2\nkey2_secret = " KEY2 "\n"
+#define KEYS_STEP2 \
+	"[keys]\ncurrent = k2\nkey1_id = k1\nkey1_secret = " KEY "\nkey1_legacy = 1\n" \
+	"key2_id = k2\nkey2_secret = " KEY2 "\n"
+
+/*
+ * Key rotation: for each configuration, which of kidtoks[] it accepts
+ * ('+') or refuses ('-', with "Token is invalid or expired"), in their
+ * order: no kid KEY, no kid KEY2, k1 KEY, k2 KEY2, k2 KEY, k3 KEY3, K1
+ * KEY, "" KEY, null KEY, 1 KEY, 2026-11_a.b KEY2.  New tokens carry the
+ * header segment of kidtoks[hdr] (PyJWT's for that kid; -1: the
+ * original's) and are signed with keynames[key].
+ */
+static const char *const keynames[] = { "KEY", "KEY2", "KEY3" };
+static const char *const keyvals[] = { KEY, KEY2, KEY3 };
+
+static const struct {
+	const char	*name;
+	const char	*conf;
+	const char	*env[8];
+	const char	*accept;
+	int		 hdr;
+	int		 key;		/* 0 KEY, 1 KEY2, 2 KEY3 */
+} rotations[] = {
+	{ "secret_key alone: kid is not looked at", "secret_key = " KEY "\n", { NULL },
+	  "+-+-+-++++-", -1, 0 },
+	{ "step 1: the old key (legacy) signs, the new one is known", KEYS_STEP1, { NULL },
+	  "+-++-------", 2, 0 },
+	{ "step 2: the new key signs", KEYS_STEP2, { NULL },
+	  "+-++-------", 3, 1 },
+	{ "step 3: the old key retired, one key left", "[keys]\nkey2_id = k2\nkey2_secret = " KEY2 "\n",
+	  { NULL }, "-+-+-------", -1, 1 },
+	{ "the old key not legacy: kid-less tokens refused",
+	  "[keys]\ncurrent = k2\nkey1_id = k1\nkey1_secret = " KEY "\nkey2_id = k2\nkey2_secret = " KEY2 "\n",
+	  { NULL }, "--++-------", 3, 1 },
+	{ "two legacy keys: a kid-less token is tried with both",
+	  "[keys]\ncurrent = k2\nkey1_id = k1\nkey1_secret = " KEY "\nkey1_legacy = 1\n"
+	  "key2_id = k2\nkey2_secret = " KEY2 "\nkey2_legacy = 1\n",
+	  { NULL }, "++++-------", 3, 1 },
+	{ "slots 3 and 4 from the environment", "",
+	  { "JWTAUTH_KEYS_CURRENT=2026-11_a.b", "JWTAUTH_KEYS_KEY3_ID=2026-11_a.b",
+	    "JWTAUTH_KEYS_KEY3_SECRET=" KEY2, "JWTAUTH_KEYS_KEY4_ID=k3",
+	    "JWTAUTH_KEYS_KEY4_SECRET=" KEY3, NULL },
+	  "-----+----+", 10, 1 },
+};
+
+/* The signature segment of tok is HMAC-SHA256 of its signing input under key. */
+static int
+signed_with(const char *tok, const char *key)
+{
+	unsigned char	 mac[EVP_MAX_MD_SIZE];
+	unsigned int	 maclen = 0;
+	const char	*dot = strrchr(tok, '.');
+	struct buf	 b = BUF_INIT;
+	int		 same;
+
+	if (dot == NULL)
+		return 0;
+	HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)tok, (size_t)(dot - tok),
+	    mac, &maclen);
+	py_urlsafe_b64encode_nopad(mac, maclen, &b);
+	same = buf_ok(&b) && strcmp(buf_str(&b), dot + 1) == 0;
+	buf_free(&b);
+	return same;
+}
+
+/* Does tok's first segment equal want's? */
+static int
+same_header(const char *tok, const char *want)
+{
+	size_t	 n = strcspn(want, ".");
+
+	return strncmp(tok, want, n) == 0 && tok[n] == '.';
+}
+
+/* Every row of rotations[]: verdicts on PyJWT's tokens, then the tokens it issues. */
+static void
+key_rotation(const struct cfg *original)
+{
+	struct cfg	 c;
+	struct tok	 t;
+	char		 err[256], *r = NULL, *a = NULL;
+	const char	*msg;
+	size_t		 i, j;
+	int		 rc, want;
+
+	for (i = 0; i < nitems(rotations); i++) {
+		err[0] = '\0';
+		if (!ok(cfg_load_text(&c, rotations[i].conf, rotations[i].env, err, sizeof(err)) == 0,
+		    "%s: loads: %s", rotations[i].name, err))
+			continue;
+		is_int((long long)strlen(rotations[i].accept), (long long)nitems(kidtoks),
+		    "%s: a verdict per token", rotations[i].name);
+		for (j = 0; j < nitems(kidtoks) && rotations[i].accept[j] != '\0'; j++) {
+			want = rotations[i].accept[j] == '+';
+			msg = NULL;
+			rc = tok_decode(&c, kidtoks[j].token, strlen(kidtoks[j].token), TOK_ACCESS,
+			    GEN_NOW, &t, &msg);
+			ok(want ? rc == 0 : rc == -1 && msg != NULL && strcmp(msg, TOK_MSG_INVALID) == 0,
+			    "%s: %s %s", rotations[i].name, kidtoks[j].name, want ? "accepted" : "refused");
+			if (rc == 0)
+				tok_free(&t);
+		}
+		if (!ok(tok_issue_pair(&c, 42, (time_t)GEN_NOW, &r, &a) == 0, "%s: issues",
+		    rotations[i].name)) {
+			cfg_free(&c);
+			continue;
+		}
+		ok(same_header(a, rotations[i].hdr < 0 ? JWS_ORIGINAL "." :
+		    kidtoks[rotations[i].hdr].token) && same_header(r, a),
+		    "%s: the header is %s", rotations[i].name, rotations[i].hdr < 0 ?
+		    "the original's" : kidtoks[rotations[i].hdr].name);
+		ok(signed_with(a, keyvals[rotations[i].key]) && signed_with(r, keyvals[rotations[i].key]),
+		    "%s: signed with %s", rotations[i].name, keynames[rotations[i].key]);
+		rc = tok_decode(&c, a, strlen(a), TOK_ACCESS, GEN_NOW, &t, &msg);
+		ok(rc == 0, "%s: its access token verifies", rotations[i].name);
+		if (rc == 0)
+			tok_free(&t);
+		rc = tok_decode(&c, r, strlen(r), TOK_REFRESH, GEN_NOW, &t, &msg);
+		ok(rc == 0, "%s: its refresh token verifies", rotations[i].name);
+		if (rc == 0)
+			tok_free(&t);
+		/* A host still on secret_key = KEY (a rolling change) takes what KEY signed. */
+		rc = tok_decode(original, a, strlen(a), TOK_ACCESS, GEN_NOW, &t, &msg);
+		ok((rc == 0) == (rotations[i].key == 0), "%s: a host with secret_key alone %s it",
+		    rotations[i].name, rotations[i].key == 0 ? "accepts" : "refuses");
+		if (rc == 0)
+			tok_free(&t);
+		tok_str_free(r);
+		tok_str_free(a);
+		r = a = NULL;
+		cfg_free(&c);
+	}
+}
 
 static const struct {
 	const char	*payload;
@@ -769,6 +977,7 @@ main(void)
 		    ids[i].payload, ids[i].rc, ids[i].id);
 		tok_free(&t);
 	}
+	key_rotation(&c);
 	buf_free(&b);
 	cfg_free(&c);
 	return tap_done();
