@@ -69,6 +69,11 @@ static const struct key keys[] = {
 	{ "mail", "dir", K_STR, S(mail_dir), "", 0, 0 },
 	{ "mail", "connect_timeout", K_LONG, S(mail_connect_timeout), "10", 1, 300 },
 	{ "mail", "timeout", K_LONG, S(mail_timeout), "30", 1, 600 },
+	{ "tokens", "rotate_refresh_tokens", K_LONG, S(rotate_refresh), "0", 0, 1 },
+	{ "tokens", "blacklist_after_rotation", K_LONG, S(blacklist_after_rotation), "0", 0, 1 },
+	{ "tokens", "reuse_grace_period", K_LONG, S(reuse_grace), "10", 0, 3600 },
+	{ "tokens", "revoke_on_password_change", K_LONG, S(revoke_on_password_change), "1", 0, 1 },
+	{ "tokens", "check_revoke_token", K_LONG, S(check_revoke_token), "0", 0, 1 },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -58,6 +58,12 @@ struct cfg {
 	char	*mail_dir;		/* file backend: one .eml per message */
 	long	 mail_connect_timeout;	/* seconds */
 	long	 mail_timeout;		/* seconds, whole transfer */
+	/* [tokens] (README "Logout and revocation", "Revocation on password change") */
+	long	 rotate_refresh;	/* ROTATE_REFRESH_TOKENS: refresh answers a new refresh token; 0 */
+	long	 blacklist_after_rotation;	/* BLACKLIST_AFTER_ROTATION: blacklist the one consumed; 0 */
+	long	 reuse_grace;		/* seconds a rotated-out token may still be used; 10 */
+	long	 revoke_on_password_change;	/* refuse tokens issued before a change; 1 */
+	long	 check_revoke_token;	/* simplejwt 5.3's CHECK_REVOKE_TOKEN (hash_password); 0 */
 };
 
 /*

@@ -56,7 +56,7 @@ post(struct ctx *c)
 	}
 	log_info("registered user %lld", (long long)id);
 	c->status = 201;
-	e = view_token_pair(c, id);
+	e = view_token_pair(c, id, hash, 0);
 out:
 	explicit_bzero(hash, sizeof(hash));
 	buf_free(&email);
@@ -70,6 +70,7 @@ const struct endpoint ep_register = {
 	.description = "",
 	.kind = EP_SEED,
 	.authenticate = 1,
+	.no_store = 1,
 	.handlers = {
 		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX },
 	},

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -1497,6 +1498,51 @@ cmd_check(struct admin *a, int argc, char **argv)
 	return failed ? ADM_FAIL : ADM_OK;
 }
 
+/* ---------------------------------------------------------------- tokens */
+
+/*
+ * simplejwt's flushexpiredtokens: the outstanding refresh tokens expired
+ * now (with their blacklisted rows) and jwtauth's own expired token rows.
+ * Silent on success, as Django's command.
+ */
+static int
+cmd_flushexpiredtokens(struct admin *a, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct timespec	 ts;
+	double		 now;
+	long		 life;
+	int		 ch;
+	enum db_rc	 dbrc;
+
+	while ((ch = next_opt("flushexpiredtokens", argc, argv, lo)) != -1) {
+		switch (ch) {
+		case 'h':
+			verb_usage(stdout, find_verb(NULL, "flushexpiredtokens"), 1);
+			return ADM_OK;
+		default:
+			return ADM_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnline("flushexpiredtokens: unexpected argument \"%s\"", argv[optind]);
+		return ADM_USAGE;
+	}
+	if (admin_open(a) == -1)
+		return ADM_FAIL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	/* A revocation time older than the longest lifetime refuses no live token. */
+	life = a->cfg.refresh_lifetime > a->cfg.access_lifetime ?
+	    a->cfg.refresh_lifetime : a->cfg.access_lifetime;
+	if ((dbrc = db_tokens_flush(a->db, now, (int64_t)ts.tv_sec - life)) != DB_OK)
+		return db_fail(dbrc);
+	return ADM_OK;
+}
+
 /* ---------------------------------------------------------------- the verbs */
 
 static const struct verb verbs[] = {
@@ -1527,6 +1573,10 @@ static const struct verb verbs[] = {
 	  "Delete a user, after a confirmation on the terminal unless --yes (required\n"
 	  "when standard input is not a terminal).  The last active admin cannot be\n"
 	  "deleted.\n" },
+	{ NULL, "flushexpiredtokens", cmd_flushexpiredtokens, "",
+	  "Delete the refresh tokens that have expired from simplejwt's outstanding and\n"
+	  "blacklisted tables, and jwtauth's own expired token rows (simplejwt's\n"
+	  "command of the same name; run it from cron).  Prints nothing when done.\n" },
 	{ NULL, "check", cmd_check, "",
 	  "Check that the configuration loads, the database answers and accounts_user\n"
 	  "has the columns and unique keys of sql/migrations/0001_accounts_user.sql.  One line per check.\n" },
