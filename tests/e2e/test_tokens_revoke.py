@@ -231,11 +231,11 @@ def t_revoke_on_password_change(s, t):
 
     # jwtauth-admin users set-password and users set --active no.
     rc, out, err = admin_cli(s, 'users', 'set-password', '--noinput', email, env={'JWTAUTH_USER_PASSWORD': 'Cli-1'})
-    t.eq(rc, 0, 'jwtauth-admin users set-password', err)
+    t.ok(rc == 0, 'jwtauth-admin users set-password', err)
     check(t, s.request('GET', P_PROFILE, headers=bearer(a5)), 401, invalid(), 'refused after jwtauth-admin set-password')
     a6, r6 = login(s, email, 'Cli-1')
     rc, out, err = admin_cli(s, 'users', 'set', email, '--active', 'no')
-    t.eq(rc, 0, 'jwtauth-admin users set --active no', err)
+    t.ok(rc == 0, 'jwtauth-admin users set --active no', err)
     rc, out, err = admin_cli(s, 'users', 'set', email, '--active', 'yes')
     check(t, s.request('POST', P_REFRESH, json_body={'refresh': r6}), 401, EXPIRED,
           'refused after a deactivation by jwtauth-admin')
