@@ -358,6 +358,8 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 
 	memset(u, 0, sizeof(*u));
 	memset(r, 0, sizeof(r));
+	/* The connector sets a column's error flag for strings, not for a DATETIME. */
+	memset(error, 0, sizeof(error));
 	bind_i64(&r[0], &u->id);
 	r[1].buffer_type = MYSQL_TYPE_STRING;
 	r[1].buffer = u->password;
@@ -973,6 +975,8 @@ db_token_state(struct db *db, const char *jti, struct db_token_state *st)
 	bind_cstr(&p[0], jti, &pl[0]);
 	bind_cstr(&p[1], jti, &pl[1]);
 	memset(r, 0, sizeof(r));
+	/* The connector sets a column's error flag for strings, not for a DATETIME. */
+	memset(error, 0, sizeof(error));
 	bind_i64(&r[0], &st->outstanding_id);
 	bind_i64(&r[1], &blid);
 	r[2].buffer_type = MYSQL_TYPE_STRING;
@@ -1083,6 +1087,7 @@ db_token_text(struct db *db, const char *jti, char *out, size_t outsz, int *blac
 		return DB_ERR;
 	bind_cstr(&p[0], jti, &pl);
 	memset(r, 0, sizeof(r));
+	memset(error, 0, sizeof(error));
 	r[0].buffer_type = MYSQL_TYPE_STRING;
 	r[0].buffer = out;
 	r[0].buffer_length = (unsigned long)outsz - 1;
