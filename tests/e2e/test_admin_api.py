@@ -356,6 +356,10 @@ def t_admin_last_admin(s, t):
         bhdr = {'Authorization': 'Bearer ' + s.request('POST', P_LOGIN, json_body={
             'email': s.db.sql('SELECT email FROM accounts_user WHERE id = %d' % bid).strip(),
             'password': 'Secret-pass-1'}).json['access']}
+        # A deactivation in the round before refused the loser's tokens for good (issue 11).
+        adm = {'Authorization': 'Bearer ' + s.request('POST', P_LOGIN, json_body={
+            'email': s.db.sql('SELECT email FROM accounts_user WHERE id = %d' % aid).strip(),
+            'password': 'Secret-pass-1'}).json['access']}
 
         def demote(who, target, hdr):
             go.wait()
