@@ -4,9 +4,13 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "auth.h"
+#include "pycompat.h"
 #include "token.h"
 
 /* bytes.split() whitespace: space, \t, \n, \v, \f, \r. */
@@ -58,6 +62,7 @@ auth_request(const struct cfg *c, struct db *db, const char *header, double now,
 	struct tok	 t = { NULL };
 	int64_t		 id;
 	int		 rc;
+	enum err	 e;
 
 	*authed = 0;
 	switch (auth_parse_header(header, &raw, &rawlen)) {
@@ -71,21 +76,73 @@ auth_request(const struct cfg *c, struct db *db, const char *header, double now,
 	if (tok_decode(c, raw, rawlen, TOK_ACCESS, now, &t, &msg) == -1)
 		return errinfo_set(ei, ERR_TOKEN, "%s", msg);
 	rc = tok_user_id(&t, &id);
-	tok_free(&t);
-	if (rc == 0)
-		return errinfo_set(ei, ERR_TOKEN_NO_USER, NULL);
-	if (rc == -1)
-		return errinfo_set(ei, ERR_USER_NOT_FOUND, NULL);
+	if (rc == 0) {
+		e = errinfo_set(ei, ERR_TOKEN_NO_USER, NULL);
+		goto out;
+	}
+	if (rc == -1) {
+		e = errinfo_set(ei, ERR_USER_NOT_FOUND, NULL);
+		goto out;
+	}
 	switch (db_user_by_id(db, id, u)) {
 	case DB_OK:
 		break;
 	case DB_NONE:
-		return errinfo_set(ei, ERR_USER_NOT_FOUND, NULL);
+		e = errinfo_set(ei, ERR_USER_NOT_FOUND, NULL);
+		goto out;
 	default:
-		return errinfo_set(ei, ERR_UNAVAILABLE, NULL);
+		e = errinfo_set(ei, ERR_UNAVAILABLE, NULL);
+		goto out;
 	}
-	if (!u->is_active)
-		return errinfo_set(ei, ERR_USER_INACTIVE, NULL);
+	if (!u->is_active) {
+		e = errinfo_set(ei, ERR_USER_INACTIVE, NULL);
+		goto out;
+	}
+	switch (auth_revoked(c, &t, u)) {
+	case AUTH_VALID:
+		break;
+	case AUTH_REVOKED:
+		e = errinfo_set(ei, ERR_TOKEN, "%s", TOK_MSG_INVALID);
+		goto out;
+	case AUTH_PASSWORD_CHANGED:
+		e = errinfo_set(ei, ERR_PASSWORD_CHANGED, NULL);
+		goto out;
+	}
 	*authed = 1;
-	return ERR_OK;
+	e = ERR_OK;
+out:
+	tok_free(&t);
+	return e;
+}
+
+enum auth_revoked
+auth_revoked(const struct cfg *c, const struct tok *t, const struct db_user *u)
+{
+	const char	*claim;
+	char		 want[33];
+	double		 iat;
+
+	if (c->revoke_on_password_change && u->revoked_at != 0 &&
+	    (!tok_claim_num(t, "iat", &iat) || iat <= (double)u->revoked_at))
+		return AUTH_REVOKED;
+	if (c->check_revoke_token) {
+		claim = tok_claim_str(t, AUTH_REVOKE_CLAIM);
+		if (claim == NULL || auth_password_claim(u->password, want) == -1 ||
+		    !py_compare_digest(claim, strlen(claim), want, 32))
+			return AUTH_PASSWORD_CHANGED;
+	}
+	return AUTH_VALID;
+}
+
+int
+auth_password_claim(const char *hash, char out[33])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = 0, i;
+
+	if (EVP_Digest(hash, strlen(hash), md, &n, EVP_md5(), NULL) != 1 || n != 16)
+		return -1;
+	for (i = 0; i < n; i++)
+		(void)snprintf(out + 2 * i, 3, "%02X", md[i]);
+	return 0;
 }

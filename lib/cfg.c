@@ -106,6 +106,11 @@ static const struct key keys[] = {
 	{ "password", "common_check", K_LONG, S(pw_common_check), "0", 0, 1 },
 	{ "password", "require_current_password", K_LONG, S(pw_require_current), "0", 0, 1 },
 	{ "password", "enforce_hash_cost", K_LONG, S(pw_enforce_hash_cost), "1", 0, 1 },
+	{ "tokens", "rotate_refresh_tokens", K_LONG, S(rotate_refresh), "0", 0, 1 },
+	{ "tokens", "blacklist_after_rotation", K_LONG, S(blacklist_after_rotation), "0", 0, 1 },
+	{ "tokens", "reuse_grace_period", K_LONG, S(reuse_grace), "10", 0, 3600 },
+	{ "tokens", "revoke_on_password_change", K_LONG, S(revoke_on_password_change), "1", 0, 1 },
+	{ "tokens", "check_revoke_token", K_LONG, S(check_revoke_token), "0", 0, 1 },
 };
 _Static_assert(CFG_MAXKEYS == 4, "keys[] has four [keys] slots");
 

@@ -110,6 +110,12 @@ struct cfg {
 	long	 pw_common_check;	/* CommonPasswordValidator */
 	long	 pw_require_current;	/* changepassword needs current_password */
 	long	 pw_enforce_hash_cost;	/* refuse hash costs below the minimums */
+	/* [tokens] (README "Logout and revocation", "Revocation on password change") */
+	long	 rotate_refresh;	/* ROTATE_REFRESH_TOKENS: refresh answers a new refresh token; 0 */
+	long	 blacklist_after_rotation;	/* BLACKLIST_AFTER_ROTATION: blacklist the one consumed; 0 */
+	long	 reuse_grace;		/* seconds a rotated-out token may still be used; 10 */
+	long	 revoke_on_password_change;	/* refuse tokens issued before a change; 1 */
+	long	 check_revoke_token;	/* simplejwt 5.3's CHECK_REVOKE_TOKEN (hash_password); 0 */
 };
 
 /*

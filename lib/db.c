@@ -350,19 +350,80 @@ bind_int(MYSQL_BIND *b, int *v)
 	b->buffer = v;
 }
 
+/* t (seconds since the epoch, with a fraction) as a UTC MYSQL_TIME. */
+static void
+utc_time(double t, MYSQL_TIME *out)
+{
+	struct tm	 tm;
+	time_t		 sec = (time_t)t;
+	long		 us = (long)((t - (double)sec) * 1e6);
+
+	if (us < 0)
+		us = 0;
+	if (us > 999999)
+		us = 999999;
+	memset(out, 0, sizeof(*out));
+	if (gmtime_r(&sec, &tm) == NULL)
+		return;
+	out->year = (unsigned int)tm.tm_year + 1900;
+	out->month = (unsigned int)tm.tm_mon + 1;
+	out->day = (unsigned int)tm.tm_mday;
+	out->hour = (unsigned int)tm.tm_hour;
+	out->minute = (unsigned int)tm.tm_min;
+	out->second = (unsigned int)tm.tm_sec;
+	out->second_part = (unsigned long)us;
+	out->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
+static void
+bind_time(MYSQL_BIND *b, MYSQL_TIME *t)
+{
+	memset(b, 0, sizeof(*b));
+	b->buffer_type = MYSQL_TYPE_DATETIME;
+	b->buffer = t;
+	b->buffer_length = sizeof(*t);
+}
+
+/* An id, NULL when 0. */
+static void
+bind_id(MYSQL_BIND *b, int64_t *v, my_bool *isnull)
+{
+	bind_i64(b, v);
+	*isnull = *v == 0;
+	b->is_null = isnull;
+}
+
+/* A UTC DATETIME(6) as a Unix time with fraction. */
+static double
+mysql_to_time(const MYSQL_TIME *t)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)t->year - 1900;
+	tm.tm_mon = (int)t->month - 1;
+	tm.tm_mday = (int)t->day;
+	tm.tm_hour = (int)t->hour;
+	tm.tm_min = (int)t->minute;
+	tm.tm_sec = (int)t->second;
+	return (double)timegm(&tm) + (double)t->second_part / 1e6;
+}
+
 /* Fetch one user row for statement id with one bound parameter. */
 static enum db_rc
 fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 {
-	MYSQL_BIND	 r[7];
+	MYSQL_BIND	 r[8];
 	MYSQL_TIME	 last_login;
-	unsigned long	 len[7];
-	my_bool		 isnull[7], error[7];
+	unsigned long	 len[8];
+	my_bool		 isnull[8], error[8];
 	enum db_rc	 rc;
 	size_t		 i;
 
 	memset(u, 0, sizeof(*u));
 	memset(r, 0, sizeof(r));
+	/* The connector sets a column's error flag for strings, not for a DATETIME. */
+	memset(error, 0, sizeof(error));
 	bind_i64(&r[0], &u->id);
 	r[1].buffer_type = MYSQL_TYPE_STRING;
 	r[1].buffer = u->password;
@@ -378,7 +439,8 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 	r[4].buffer_length = sizeof(u->name) - 1;
 	bind_int(&r[5], &u->tc);
 	bind_int(&r[6], &u->is_active);
-	for (i = 0; i < 7; i++) {
+	bind_i64(&r[7], &u->revoked_at);
+	for (i = 0; i < 8; i++) {
 		r[i].length = &len[i];
 		r[i].is_null = &isnull[i];
 		r[i].error = &error[i];
@@ -399,6 +461,8 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 	u->name[u->name_len] = '\0';
 	u->tc = u->tc != 0;
 	u->is_active = u->is_active != 0;
+	if (isnull[7])
+		u->revoked_at = 0;
 	return DB_OK;
 }
 
@@ -435,15 +499,72 @@ db_user_insert(struct db *db, const char *email, size_t elen, const char *name,
 	return db_run(db, SQL_USER_INSERT, p, NULL, id);
 }
 
+/* The web host's clock, whole seconds (what a token's iat holds). */
+static int64_t
+host_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
+enum db_rc
+db_user_revoke(struct db *db, int64_t id, int64_t revoked_at)
+{
+	MYSQL_BIND	 p[2];
+
+	bind_i64(&p[0], &id);
+	bind_i64(&p[1], &revoked_at);
+	return db_run(db, SQL_USER_REVOKE, p, NULL, NULL);
+}
+
+/* A password change: the UPDATE, and the revocation when it is on. */
+struct pw_change {
+	enum sql_id	 stmt;		/* SQL_USER_SET_PASSWORD, SQL_USER_RESET_PASSWORD */
+	int64_t		 id;
+	const char	*old_hash;	/* SQL_USER_RESET_PASSWORD's condition */
+	const char	*new_hash;
+};
+
+static enum db_rc
+pw_change_run(struct db *db, const struct pw_change *ch)
+{
+	MYSQL_BIND	 p[3];
+	unsigned long	 l[2];
+	int64_t		 id = ch->id;
+
+	bind_str(&p[0], ch->new_hash, strlen(ch->new_hash), &l[0]);
+	bind_i64(&p[1], &id);
+	if (ch->old_hash != NULL)
+		bind_str(&p[2], ch->old_hash, strlen(ch->old_hash), &l[1]);
+	return db_run(db, ch->stmt, p, NULL, NULL);
+}
+
+/* db_tx body: the change, then the user's tokens issued until now refused. */
+static enum db_rc
+pw_change_tx(struct db *db, void *arg)
+{
+	const struct pw_change	*ch = arg;
+	enum db_rc		 rc;
+
+	if ((rc = pw_change_run(db, ch)) != DB_OK)
+		return rc;
+	rc = db_user_revoke(db, ch->id, host_seconds());
+	return rc == DB_NONE ? DB_OK : rc;	/* the same time again changes nothing */
+}
+
+static enum db_rc
+pw_change(struct db *db, const struct pw_change *ch)
+{
+	if (!db->cfg->revoke_on_password_change)
+		return pw_change_run(db, ch);
+	return db_tx(db, pw_change_tx, (void *)(uintptr_t)ch);
+}
+
 enum db_rc
 db_user_set_password(struct db *db, int64_t id, const char *hash)
 {
-	MYSQL_BIND	 p[2];
-	unsigned long	 l;
+	struct pw_change	 ch = { SQL_USER_SET_PASSWORD, id, NULL, hash };
 
-	bind_str(&p[0], hash, strlen(hash), &l);
-	bind_i64(&p[1], &id);
-	return db_run(db, SQL_USER_SET_PASSWORD, p, NULL, NULL);
+	return pw_change(db, &ch);
 }
 
 /* UPDATE password = new WHERE id AND password = old, with or without updated_at. */
@@ -463,7 +584,9 @@ replace_password(struct db *db, enum sql_id stmt, int64_t id, const char *old_ha
 enum db_rc
 db_user_reset_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
 {
-	return replace_password(db, SQL_USER_RESET_PASSWORD, id, old_hash, new_hash);
+	struct pw_change	 ch = { SQL_USER_RESET_PASSWORD, id, old_hash, new_hash };
+
+	return pw_change(db, &ch);
 }
 
 enum db_rc
@@ -758,6 +881,14 @@ admin_change_tx(struct db *db, void *arg)
 			return DB_LAST_ADMIN;
 	}
 	if (u == NULL) {
+		/*
+		 * OutstandingToken.user is on_delete=SET_NULL, done by Django,
+		 * not by the constraint: so here too.  jwtauth's own tables
+		 * delete with the user (ON DELETE CASCADE).
+		 */
+		bind_i64(&p[0], &id);
+		if ((rc = db_run(db, SQL_TOKEN_DETACH_USER, p, NULL, NULL)) == DB_ERR)
+			return rc;
 		bind_i64(&p[0], &id);
 		rc = db_run(db, SQL_ADMIN_DELETE, p, NULL, NULL);
 		return rc == DB_NONE ? DB_ERR : rc;	/* the row is locked: it is there */
@@ -772,7 +903,15 @@ admin_change_tx(struct db *db, void *arg)
 	bind_int(&p[4], &act);
 	bind_i64(&p[5], &id);
 	rc = db_run(db, SQL_ADMIN_UPDATE, p, NULL, NULL);
-	return rc == DB_NONE ? DB_OK : rc;	/* DB_NONE: nothing differed */
+	if (rc == DB_NONE)
+		rc = DB_OK;	/* nothing differed */
+	/* A deactivation refuses the tokens issued until now, for good. */
+	if (rc == DB_OK && is_active && !act && db->cfg->revoke_on_password_change) {
+		rc = db_user_revoke(db, id, host_seconds());
+		if (rc == DB_NONE)
+			rc = DB_OK;
+	}
+	return rc;
 }
 
 enum db_rc
@@ -1080,49 +1219,6 @@ db_email_weight(struct db *db, const char *email, size_t len, unsigned char *out
 
 /* ---------------------------------------------------------------- the audit log */
 
-/* t (seconds since the epoch, with a fraction) as a UTC MYSQL_TIME. */
-static void
-utc_time(double t, MYSQL_TIME *out)
-{
-	struct tm	 tm;
-	time_t		 sec = (time_t)t;
-	long		 us = (long)((t - (double)sec) * 1e6);
-
-	if (us < 0)
-		us = 0;
-	if (us > 999999)
-		us = 999999;
-	memset(out, 0, sizeof(*out));
-	if (gmtime_r(&sec, &tm) == NULL)
-		return;
-	out->year = (unsigned int)tm.tm_year + 1900;
-	out->month = (unsigned int)tm.tm_mon + 1;
-	out->day = (unsigned int)tm.tm_mday;
-	out->hour = (unsigned int)tm.tm_hour;
-	out->minute = (unsigned int)tm.tm_min;
-	out->second = (unsigned int)tm.tm_sec;
-	out->second_part = (unsigned long)us;
-	out->time_type = MYSQL_TIMESTAMP_DATETIME;
-}
-
-static void
-bind_time(MYSQL_BIND *b, MYSQL_TIME *t)
-{
-	memset(b, 0, sizeof(*b));
-	b->buffer_type = MYSQL_TYPE_DATETIME;
-	b->buffer = t;
-	b->buffer_length = sizeof(*t);
-}
-
-/* An id, NULL when 0. */
-static void
-bind_id(MYSQL_BIND *b, int64_t *v, my_bool *isnull)
-{
-	bind_i64(b, v);
-	*isnull = *v == 0;
-	b->is_null = isnull;
-}
-
 enum db_rc
 db_audit_insert(struct db *db, double when, const char *event, int64_t user_id,
     int64_t target_id, const char *client, const char *ua, size_t ualen, const char *outcome)
@@ -1259,4 +1355,237 @@ db_audit_prune(struct db *db, int64_t before, uint64_t *n)
 		if (db->affected < (uint64_t)batch)
 			return DB_OK;
 	}
+}
+
+/* ---------------------------------------------------------------- tokens */
+
+static void
+bind_cstr(MYSQL_BIND *b, const char *s, unsigned long *len)
+{
+	bind_str(b, s, strlen(s), len);
+}
+
+enum db_rc
+db_token_state(struct db *db, const char *jti, struct db_token_state *st)
+{
+	MYSQL_BIND	 p[2], r[5];
+	MYSQL_TIME	 rotated;
+	unsigned long	 pl[2], len[5];
+	my_bool		 isnull[5], error[5];
+	int64_t		 blid = 0;
+	enum db_rc	 rc;
+	size_t		 i;
+
+	memset(st, 0, sizeof(*st));
+	bind_cstr(&p[0], jti, &pl[0]);
+	bind_cstr(&p[1], jti, &pl[1]);
+	memset(r, 0, sizeof(r));
+	/* The connector sets a column's error flag for strings, not for a DATETIME. */
+	memset(error, 0, sizeof(error));
+	bind_i64(&r[0], &st->outstanding_id);
+	bind_i64(&r[1], &blid);
+	r[2].buffer_type = MYSQL_TYPE_STRING;
+	r[2].buffer = st->family;
+	r[2].buffer_length = sizeof(st->family) - 1;
+	bind_time(&r[3], &rotated);
+	r[4].buffer_type = MYSQL_TYPE_STRING;
+	r[4].buffer = st->replaced_by;
+	r[4].buffer_length = sizeof(st->replaced_by) - 1;
+	for (i = 0; i < nitems(r); i++) {
+		r[i].length = &len[i];
+		r[i].is_null = &isnull[i];
+		r[i].error = &error[i];
+	}
+	if ((rc = db_run(db, SQL_TOKEN_STATE, p, r, NULL)) != DB_OK) {
+		memset(st, 0, sizeof(*st));
+		return rc == DB_NONE ? DB_ERR : rc;	/* one row, always */
+	}
+	if (isnull[0])
+		st->outstanding_id = 0;
+	st->blacklisted = !isnull[1];
+	st->family[isnull[2] ? 0 : len[2]] = '\0';
+	st->rotated_at = isnull[3] ? 0 : mysql_to_time(&rotated);
+	st->replaced_by[isnull[4] ? 0 : len[4]] = '\0';
+	return DB_OK;
+}
+
+/* Insert one outstanding token (SQL_TOKEN_OUTSTAND). */
+static enum db_rc
+outstand(struct db *db, int64_t user_id, const char *jti, const char *token, double created,
+    int64_t expires)
+{
+	MYSQL_BIND	 p[5];
+	MYSQL_TIME	 c, e;
+	unsigned long	 l[2];
+	my_bool		 nouser;
+
+	utc_time(created, &c);
+	utc_time((double)expires, &e);
+	bind_cstr(&p[0], token, &l[0]);
+	bind_time(&p[1], &c);
+	bind_time(&p[2], &e);
+	bind_id(&p[3], &user_id, &nouser);
+	bind_cstr(&p[4], jti, &l[1]);
+	return db_run(db, SQL_TOKEN_OUTSTAND, p, NULL, NULL);
+}
+
+enum db_rc
+db_token_outstand(struct db *db, int64_t user_id, const char *jti, const char *token,
+    double created, int64_t expires)
+{
+	return outstand(db, user_id, jti, token, created, expires);
+}
+
+/* The outstanding row of jti made when there is none; then jti blacklisted at now. */
+static enum db_rc
+blacklist_one(struct db *db, const char *jti, const char *token, int64_t expires, double now)
+{
+	MYSQL_BIND	 p[3];
+	MYSQL_TIME	 e, n;
+	unsigned long	 l[2];
+	enum db_rc	 rc;
+
+	utc_time((double)expires, &e);
+	bind_cstr(&p[0], token, &l[0]);
+	bind_time(&p[1], &e);
+	bind_cstr(&p[2], jti, &l[1]);
+	if ((rc = db_run(db, SQL_TOKEN_OUTSTAND_GET, p, NULL, NULL)) == DB_ERR)
+		return rc;
+	utc_time(now, &n);
+	bind_time(&p[0], &n);
+	bind_cstr(&p[1], jti, &l[0]);
+	rc = db_run(db, SQL_TOKEN_BLACKLIST, p, NULL, NULL);
+	return rc == DB_NONE ? DB_OK : rc;	/* blacklisted before */
+}
+
+enum db_rc
+db_token_blacklist(struct db *db, const char *jti, const char *token, int64_t expires,
+    const char *family, double now)
+{
+	MYSQL_BIND	 p[2];
+	MYSQL_TIME	 n;
+	unsigned long	 l;
+	enum db_rc	 rc;
+
+	if ((rc = blacklist_one(db, jti, token, expires, now)) != DB_OK)
+		return rc;
+	if (family == NULL || *family == '\0')
+		return DB_OK;
+	utc_time(now, &n);
+	bind_time(&p[0], &n);
+	bind_cstr(&p[1], family, &l);
+	rc = db_run(db, SQL_TOKEN_BLACKLIST_FAMILY, p, NULL, NULL);
+	return rc == DB_NONE ? DB_OK : rc;
+}
+
+enum db_rc
+db_token_text(struct db *db, const char *jti, char *out, size_t outsz, int *blacklisted)
+{
+	MYSQL_BIND	 p[1], r[2];
+	unsigned long	 pl, len[2];
+	my_bool		 isnull[2], error[2];
+	int64_t		 blid = 0;
+	enum db_rc	 rc;
+	size_t		 i;
+
+	if (outsz == 0)
+		return DB_ERR;
+	bind_cstr(&p[0], jti, &pl);
+	memset(r, 0, sizeof(r));
+	memset(error, 0, sizeof(error));
+	r[0].buffer_type = MYSQL_TYPE_STRING;
+	r[0].buffer = out;
+	r[0].buffer_length = (unsigned long)outsz - 1;
+	bind_i64(&r[1], &blid);
+	for (i = 0; i < nitems(r); i++) {
+		r[i].length = &len[i];
+		r[i].is_null = &isnull[i];
+		r[i].error = &error[i];
+	}
+	if ((rc = db_run(db, SQL_TOKEN_TEXT, p, r, NULL)) != DB_OK) {
+		out[0] = '\0';
+		return rc;
+	}
+	out[isnull[0] ? 0 : len[0]] = '\0';
+	*blacklisted = !isnull[1];
+	return DB_OK;
+}
+
+/* db_tx body of db_token_rotate. */
+static enum db_rc
+rotate_tx(struct db *db, void *arg)
+{
+	const struct db_rotation *r = arg;
+	MYSQL_BIND		 p[6];
+	MYSQL_TIME		 now, oexp, nexp;
+	unsigned long		 l[3];
+	my_bool			 nouser;
+	int64_t			 uid = r->user_id;
+	enum db_rc		 rc;
+
+	utc_time(r->now, &now);
+	utc_time((double)r->old_exp, &oexp);
+	utc_time((double)r->new_exp, &nexp);
+	bind_cstr(&p[0], r->old_jti, &l[0]);
+	bind_cstr(&p[1], r->family, &l[1]);
+	bind_id(&p[2], &uid, &nouser);
+	bind_cstr(&p[3], r->new_jti, &l[2]);
+	bind_time(&p[4], &now);
+	bind_time(&p[5], &oexp);
+	if ((rc = db_run(db, SQL_TOKEN_ROTATE_CLAIM, p, NULL, NULL)) != DB_OK)
+		return rc;	/* DB_NONE: rotated before */
+	if ((rc = outstand(db, r->user_id, r->new_jti, r->new_token, r->now, r->new_exp)) != DB_OK)
+		return rc == DB_NONE ? DB_ERR : rc;
+	bind_cstr(&p[0], r->new_jti, &l[0]);
+	bind_cstr(&p[1], r->family, &l[1]);
+	bind_id(&p[2], &uid, &nouser);
+	bind_time(&p[3], &nexp);
+	if ((rc = db_run(db, SQL_TOKEN_FAMILY_ADD, p, NULL, NULL)) != DB_OK)
+		return rc == DB_NONE ? DB_ERR : rc;
+	if (r->blacklist_old)
+		return blacklist_one(db, r->old_jti, r->old_token, r->old_exp, r->now);
+	return DB_OK;
+}
+
+enum db_rc
+db_token_rotate(struct db *db, const struct db_rotation *r)
+{
+	return db_tx(db, rotate_tx, (void *)(uintptr_t)r);
+}
+
+/* db_tx body of db_tokens_flush. */
+struct flush {
+	double	 now;
+	int64_t	 revoked_before;
+};
+
+static enum db_rc
+flush_tx(struct db *db, void *arg)
+{
+	static const enum sql_id	 dated[] = {
+		SQL_FLUSH_BLACKLISTED, SQL_FLUSH_OUTSTANDING, SQL_FLUSH_FAMILIES,
+	};
+	struct flush			*f = arg;
+	MYSQL_BIND			 p[1];
+	MYSQL_TIME			 now;
+	enum db_rc			 rc;
+	size_t				 i;
+
+	utc_time(f->now, &now);
+	for (i = 0; i < nitems(dated); i++) {
+		bind_time(&p[0], &now);
+		if ((rc = db_run(db, dated[i], p, NULL, NULL)) == DB_ERR)
+			return rc;
+	}
+	bind_i64(&p[0], &f->revoked_before);
+	rc = db_run(db, SQL_FLUSH_REVOCATIONS, p, NULL, NULL);
+	return rc == DB_NONE ? DB_OK : rc;
+}
+
+enum db_rc
+db_tokens_flush(struct db *db, double now, int64_t revoked_before)
+{
+	struct flush	 f = { now, revoked_before };
+
+	return db_tx(db, flush_tx, &f);
 }

@@ -31,6 +31,8 @@ struct db_user {
 	size_t	 name_len;
 	int	 tc;
 	int	 is_active;
+	int64_t	 revoked_at;		/* jwtauth_user_revocation: tokens whose iat is at
+					   or before it are refused; 0 when none */
 };
 
 struct db;
@@ -56,6 +58,81 @@ enum db_rc	 db_user_reset_password(struct db *db, int64_t id, const char *old_ha
 		    const char *new_hash);
 /* Replace old_hash by new_hash unless the password changed meanwhile. */
 enum db_rc	 db_user_rehash(struct db *db, int64_t id, const char *old_hash, const char *new_hash);
+/*
+ * (db_user_set_password and db_user_reset_password, and an admin's
+ * deactivation in db_admin_update, also refuse the user's tokens issued
+ * until now, in the same transaction, when [tokens]
+ * revoke_on_password_change is on: db_user_revoke.)
+ */
+/* Refuse the tokens of user id whose iat is at or before revoked_at (Unix seconds). */
+enum db_rc	 db_user_revoke(struct db *db, int64_t id, int64_t revoked_at);
+
+/*
+ * Refresh tokens in simplejwt's token_blacklist tables and jwtauth's
+ * families (sql/migrations/0003_token_blacklist.sql, 0004_jwtauth_tokens.sql).
+ * jti are at most 255 characters (the columns); times are Unix seconds.
+ */
+#define DB_JTI_MAX	255
+
+/* What the database knows of one token (db_token_state). */
+struct db_token_state {
+	int64_t	 outstanding_id;	/* token_blacklist_outstandingtoken.id; 0: not recorded */
+	int	 blacklisted;		/* a token_blacklist_blacklistedtoken row */
+	char	 family[4 * DB_JTI_MAX + 1];	/* its family's first jti; "": no family row */
+	double	 rotated_at;		/* when a rotation consumed it; 0: never */
+	char	 replaced_by[4 * DB_JTI_MAX + 1];	/* that rotation's new jti, or "" */
+};
+
+/* The state of the token jti.  DB_OK (st filled, zero when unknown) or DB_ERR. */
+enum db_rc	 db_token_state(struct db *db, const char *jti, struct db_token_state *st);
+/*
+ * OutstandingToken.objects.create(): a refresh token issued to user_id (0:
+ * none) at created (with fraction), expiring at expires.
+ */
+enum db_rc	 db_token_outstand(struct db *db, int64_t user_id, const char *jti,
+		    const char *token, double created, int64_t expires);
+/*
+ * BlacklistMixin.blacklist() at now: the outstanding row made when there
+ * is none (token and expires, no user, as simplejwt's get_or_create), then
+ * its blacklisted row; with a family (not NULL, not ""), every recorded
+ * token of the family too.  Idempotent.
+ */
+enum db_rc	 db_token_blacklist(struct db *db, const char *jti, const char *token,
+		    int64_t expires, const char *family, double now);
+/*
+ * The text of the token recorded as jti into out (outsz bytes) and whether
+ * it is blacklisted.  DB_NONE when there is none, DB_ERR when it does not fit.
+ */
+enum db_rc	 db_token_text(struct db *db, const char *jti, char *out, size_t outsz,
+		    int *blacklisted);
+
+/* One rotation of a refresh token (db_token_rotate). */
+struct db_rotation {
+	const char	*old_jti;
+	const char	*old_token;	/* its text, for the outstanding row blacklisting makes */
+	int64_t		 old_exp;
+	const char	*family;	/* old's family, or old_jti when it has none */
+	int64_t		 user_id;	/* 0: the token names none */
+	const char	*new_jti;
+	const char	*new_token;
+	int64_t		 new_exp;
+	double		 now;
+	int		 blacklist_old;	/* BLACKLIST_AFTER_ROTATION */
+};
+
+/*
+ * In one transaction: mark old rotated out at now with its successor (only
+ * if no rotation did before), record the new token (outstanding and its
+ * family row) and, with blacklist_old, blacklist old.  DB_OK: rotated;
+ * DB_NONE: another rotation consumed old first (nothing written).
+ */
+enum db_rc	 db_token_rotate(struct db *db, const struct db_rotation *r);
+/*
+ * flushexpiredtokens: delete the outstanding tokens (with their blacklisted
+ * rows) and the family rows expired at now, and the revocation times
+ * before revoked_before (no token issued before them is still valid).
+ */
+enum db_rc	 db_tokens_flush(struct db *db, double now, int64_t revoked_before);
 
 
 /*

@@ -114,6 +114,8 @@ struct endpoint {
 	 */
 	ep_handler		 object;
 	int			 sends_mail;	/* check the mail settings at start-up */
+	int			 no_store;	/* Cache-Control: no-store on its answers: they
+						   carry tokens (RFC 6749 section 5.1) */
 	struct handler		 handlers[M__MAX];
 };
 

@@ -39,6 +39,7 @@ post(struct ctx *c)
 	struct db_user		 u;
 	char			 hash[CRYPT_OUTPUT_SIZE];
 	char			 client[THROTTLE_IDENTLEN], account[THROTTLE_IDENTLEN] = "";
+	const char		*stored = u.password;	/* the hash stored now */
 	int			 ok = 0, rehash = 0, counted = 0;
 	enum db_rc		 rc;
 	enum err		 e;
@@ -90,13 +91,14 @@ post(struct ctx *c)
 	throttle_give_back(c->db, c->cfg, THR_LOGIN_CLIENT, client, c->now);
 	if (rehash && pw_hash(in[LOGIN_PASSWORD].s, in[LOGIN_PASSWORD].len, hash,
 	    sizeof(hash)) == PW_OK) {
-		if (db_user_rehash(c->db, u.id, u.password, hash) == DB_OK)
+		if (db_user_rehash(c->db, u.id, u.password, hash) == DB_OK) {
 			log_info("user %lld: password hash upgraded", (long long)u.id);
-		else
+			stored = hash;
+		} else
 			log_warn("user %lld: password hash not upgraded", (long long)u.id);
 	}
 	c->status = 200;
-	e = view_token_pair(c, u.id);
+	e = view_token_pair(c, u.id, stored, u.revoked_at);
 	goto out;
 uncount:
 	/* The database failed: no login was tried, none is counted. */
@@ -116,6 +118,7 @@ const struct endpoint ep_login = {
 	.description = "",
 	.kind = EP_SEED,
 	.authenticate = 1,
+	.no_store = 1,
 	.handlers = {
 		[M_POST] = { .fn = post, .fields = fields, .nfields = LOGIN__MAX, .audit = "login" },
 	},

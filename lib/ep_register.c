@@ -71,7 +71,7 @@ post(struct ctx *c)
 	log_info("registered user %lld", (long long)id);
 	counted = 0;
 	c->status = 201;
-	e = view_token_pair(c, id);
+	e = view_token_pair(c, id, hash, 0);
 out:
 	if (counted)
 		throttle_give_back(c->db, c->cfg, THR_REGISTER_CLIENT, client, c->now);
@@ -87,6 +87,7 @@ const struct endpoint ep_register = {
 	.description = "",
 	.kind = EP_SEED,
 	.authenticate = 1,
+	.no_store = 1,
 	.handlers = {
 		[M_POST] = { .fn = post, .fields = fields, .nfields = REG__MAX, .audit = "register" },
 	},

@@ -51,6 +51,8 @@ static const struct err_def defs[ERR__MAX] = {
 	[ERR_UNAVAILABLE] = { 503, ES_DETAIL, "Service temporarily unavailable, try again later.",
 	    "service_unavailable", "database unavailable" },
 	[ERR_INTERNAL] = { 500, ES_DETAIL, "A server error occurred.", "error", "internal error" },
+	[ERR_PASSWORD_CHANGED] = { 401, ES_DETAIL, "The user's password has been changed.",
+	    "password_changed", "token issued before a password change (hash_password)" },
 };
 
 const struct err_def *

@@ -34,6 +34,7 @@ enum err {
 	ERR_THROTTLED,		/* a throttle's limit is reached (lib/throttle.h); detail: "N seconds" */
 	ERR_UNAVAILABLE,	/* the database cannot be reached */
 	ERR_INTERNAL,		/* a bug or resource failure on our side */
+	ERR_PASSWORD_CHANGED,	/* CHECK_REVOKE_TOKEN: the token's hash_password is not the user's */
 	ERR__MAX
 };
 

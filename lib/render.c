@@ -169,6 +169,8 @@ render_view(struct ctx *c, enum err e)
 	}
 	ep_allow(ep, allow, sizeof(allow));
 	http_set_header(r, "Allow", "%s", allow);
+	if (ep->no_store)
+		http_set_header(r, "Cache-Control", "no-store");
 	security_headers(r, 1);
 	cors_headers(c, !seed);
 }

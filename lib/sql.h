@@ -49,12 +49,36 @@ enum sql_id {
 	SQL_AUDIT_LIST_EVENT,
 	SQL_AUDIT_LIST_USER_EVENT,
 	SQL_AUDIT_PRUNE,	/* one batch of rows older than a time */
+	/* Tokens (sql/migrations/0003_token_blacklist.sql, 0004_jwtauth_tokens.sql). */
+	SQL_TOKEN_OUTSTAND,	/* OutstandingToken.objects.create() of a refresh token issued */
+	SQL_TOKEN_OUTSTAND_GET,	/* blacklist()'s get_or_create of the outstanding row */
+	SQL_TOKEN_STATE,	/* a refresh token: outstanding, blacklisted, its family and rotation */
+	SQL_TOKEN_TEXT,		/* a token issued (a rotation's successor) and whether it is blacklisted */
+	SQL_TOKEN_BLACKLIST,	/* BlacklistedToken get_or_create by jti */
+	SQL_TOKEN_BLACKLIST_FAMILY,	/* every outstanding token of a family */
+	SQL_TOKEN_ROTATE_CLAIM,	/* in a transaction: mark a refresh token rotated out, once */
+	SQL_TOKEN_FAMILY_ADD,	/* in a transaction: the successor's family row */
+	SQL_TOKEN_DETACH_USER,	/* in a transaction: user deleted: user_id = NULL (Django's SET_NULL) */
+	SQL_USER_REVOKE,	/* tokens of a user issued at or before a time are refused */
+	SQL_FLUSH_BLACKLISTED,	/* flushexpiredtokens, in one transaction: */
+	SQL_FLUSH_OUTSTANDING,
+	SQL_FLUSH_FAMILIES,
+	SQL_FLUSH_REVOCATIONS,
 	SQL__MAX
 };
 
 /* last_login comes as a MYSQL_TIME, formatted by db.c (no DATE_FORMAT on the server). */
 #define SQL_USER_COLUMNS \
 	"id, password, last_login, email, name, tc, is_active"
+
+/*
+ * Each statement that loads a user (SQL_USER_BY_EMAIL, SQL_USER_BY_ID)
+ * also reads, in the same query (a LEFT JOIN by primary key), the time before which the user's tokens
+ * are refused (jwtauth_user_revocation; NULL when none).
+ */
+#define SQL_USER_FROM \
+	", r.revoked_at FROM accounts_user " \
+	"LEFT JOIN jwtauth_user_revocation r ON r.user_id = accounts_user.id"
 
 /*
  * The admin's columns, and its list's filters: the search is a LIKE
@@ -108,7 +132,9 @@ enum sql_id {
  * scan: 1 for a statement that reads every row by design, as Django
  * admin's changelist does: a substring search (LIKE '%text%') and the
  * filters on is_admin/is_active cannot use an index, nor can counting the
- * active admins.  An EXPLAIN without a key is expected for these.
+ * active admins.  An EXPLAIN without a key is expected for these.  So do
+ * flushexpiredtokens' deletes (simplejwt's table has no index on
+ * expires_at; the command runs from cron, as Django's does).
  */
 struct sql_def {
 	const char	*text;
@@ -118,9 +144,9 @@ struct sql_def {
 
 static const struct sql_def sql_defs[SQL__MAX] = {
 	[SQL_USER_BY_EMAIL] = {
-	    "SELECT " SQL_USER_COLUMNS " FROM accounts_user WHERE email = ?", 1 },
+	    "SELECT " SQL_USER_COLUMNS SQL_USER_FROM " WHERE email = ?", 1 },
 	[SQL_USER_BY_ID] = {
-	    "SELECT " SQL_USER_COLUMNS " FROM accounts_user WHERE id = ?", 1 },
+	    "SELECT " SQL_USER_COLUMNS SQL_USER_FROM " WHERE id = ?", 1 },
 	[SQL_USER_INSERT] = {
 	    "INSERT INTO accounts_user (password, last_login, email, name, tc, "
 	    "is_active, is_admin, created_at, updated_at) "
@@ -236,6 +262,57 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "AND (user_id = ? OR target_id = ?) AND event = ?" SQL_AUDIT_ORDER, 1, 0 },
 	[SQL_AUDIT_PRUNE] = {
 	    "DELETE FROM jwtauth_audit WHERE created_at < ? LIMIT ?", 1, 0 },
+	[SQL_TOKEN_OUTSTAND] = {
+	    "INSERT INTO token_blacklist_outstandingtoken (token, created_at, expires_at, user_id, jti) "
+	    "VALUES (?, ?, ?, ?, ?)", 0, 0 },
+	[SQL_TOKEN_OUTSTAND_GET] = {
+	    "INSERT INTO token_blacklist_outstandingtoken (token, created_at, expires_at, user_id, jti) "
+	    "VALUES (?, NULL, ?, NULL, ?) ON DUPLICATE KEY UPDATE id = id", 1, 0 },
+	/* One row whatever exists: each column NULL when its row is missing. */
+	[SQL_TOKEN_STATE] = {
+	    "SELECT o.id, b.id, r.family, r.rotated_at, r.replaced_by FROM (SELECT 1) one "
+	    "LEFT JOIN token_blacklist_outstandingtoken o ON o.jti = ? "
+	    "LEFT JOIN token_blacklist_blacklistedtoken b ON b.token_id = o.id "
+	    "LEFT JOIN jwtauth_refresh_token r ON r.jti = ?", 1, 0 },
+	[SQL_TOKEN_TEXT] = {
+	    "SELECT o.token, b.id FROM token_blacklist_outstandingtoken o "
+	    "LEFT JOIN token_blacklist_blacklistedtoken b ON b.token_id = o.id WHERE o.jti = ?", 1, 0 },
+	[SQL_TOKEN_BLACKLIST] = {
+	    "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) "
+	    "SELECT ?, id FROM token_blacklist_outstandingtoken WHERE jti = ? "
+	    "ON DUPLICATE KEY UPDATE blacklisted_at = blacklisted_at", 1, 0 },
+	[SQL_TOKEN_BLACKLIST_FAMILY] = {
+	    "INSERT INTO token_blacklist_blacklistedtoken (blacklisted_at, token_id) "
+	    "SELECT ?, o.id FROM jwtauth_refresh_token r "
+	    "JOIN token_blacklist_outstandingtoken o ON o.jti = r.jti WHERE r.family = ? "
+	    "ON DUPLICATE KEY UPDATE blacklisted_at = blacklisted_at", 1, 0 },
+	/*
+	 * Affected rows: 1 (the row made, rotated), 2 (rotated now), 0 (it
+	 * was rotated before: the caller lost).  replaced_by is set first,
+	 * while rotated_at still says whether this rotation is the first.
+	 */
+	[SQL_TOKEN_ROTATE_CLAIM] = {
+	    "INSERT INTO jwtauth_refresh_token (jti, family, user_id, replaced_by, rotated_at, "
+	    "expires_at) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "replaced_by = IF(rotated_at IS NULL, VALUES(replaced_by), replaced_by), "
+	    "rotated_at = IF(rotated_at IS NULL, VALUES(rotated_at), rotated_at)", 0, 0 },
+	[SQL_TOKEN_FAMILY_ADD] = {
+	    "INSERT INTO jwtauth_refresh_token (jti, family, user_id, replaced_by, rotated_at, "
+	    "expires_at) VALUES (?, ?, ?, NULL, NULL, ?)", 0, 0 },
+	[SQL_TOKEN_DETACH_USER] = {
+	    "UPDATE token_blacklist_outstandingtoken SET user_id = NULL WHERE user_id = ?", 1, 0 },
+	[SQL_USER_REVOKE] = {
+	    "INSERT INTO jwtauth_user_revocation (user_id, revoked_at) VALUES (?, ?) "
+	    "ON DUPLICATE KEY UPDATE revoked_at = GREATEST(revoked_at, VALUES(revoked_at))", 1, 0 },
+	[SQL_FLUSH_BLACKLISTED] = {
+	    "DELETE b FROM token_blacklist_blacklistedtoken b "
+	    "JOIN token_blacklist_outstandingtoken o ON o.id = b.token_id WHERE o.expires_at <= ?", 1, 1 },
+	[SQL_FLUSH_OUTSTANDING] = {
+	    "DELETE FROM token_blacklist_outstandingtoken WHERE expires_at <= ?", 1, 1 },
+	[SQL_FLUSH_FAMILIES] = {
+	    "DELETE FROM jwtauth_refresh_token WHERE expires_at <= ?", 1, 0 },
+	[SQL_FLUSH_REVOCATIONS] = {
+	    "DELETE FROM jwtauth_user_revocation WHERE revoked_at < ?", 1, 1 },
 };
 
 #endif

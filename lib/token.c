@@ -545,3 +545,79 @@ tok_str_free(char *s)
 	explicit_bzero(s, strlen(s));
 	free(s);
 }
+
+const char *
+tok_claim_str(const struct tok *t, const char *claim)
+{
+	json_object	*v;
+	const char	*s;
+
+	if (t->payload == NULL || !json_object_object_get_ex(t->payload, claim, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	if (strlen(s) != (size_t)json_object_get_string_len(v))
+		return NULL;
+	return s;
+}
+
+int
+tok_claim_num(const struct tok *t, const char *claim, double *v)
+{
+	json_object	*o;
+
+	if (t->payload == NULL || !json_object_object_get_ex(t->payload, claim, &o) ||
+	    !is_number(o))
+		return 0;
+	*v = num(o);
+	return 1;
+}
+
+int
+tok_issue_pair_claim(const struct cfg *c, int64_t user_id, time_t now, const char *claim,
+    const char *value, char **refresh, char **access)
+{
+	struct tok	 base;
+	int		 rc = -1;
+
+	if (claim == NULL)
+		return tok_issue_pair(c, user_id, now, refresh, access);
+	*refresh = *access = NULL;
+	/*
+	 * for_user's claims after jti: user_id, then the extra one, copied
+	 * into both tokens as issue() copies a refresh token's (the access
+	 * token is refresh.access_token in simplejwt, with the same claims).
+	 */
+	if ((base.payload = json_object_new_object()) == NULL)
+		return -1;
+	if (json_object_object_add(base.payload, "user_id", json_object_new_int64(user_id)) != 0 ||
+	    json_object_object_add(base.payload, claim, json_object_new_string(value)) != 0)
+		goto out;
+	*refresh = issue(c, "refresh", c->refresh_lifetime, now, 0, 0, &base);
+	*access = issue(c, "access", c->access_lifetime, now, 0, 0, &base);
+	if (*refresh == NULL || *access == NULL) {
+		tok_str_free(*refresh);
+		tok_str_free(*access);
+		*refresh = *access = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	json_object_put(base.payload);
+	return rc;
+}
+
+int
+tok_rotate(const struct cfg *c, const struct tok *refresh, time_t now, char **out)
+{
+	struct tok	 copy = { NULL };
+
+	*out = NULL;
+	/* Without its iat, issue() writes iat = now in iat's place. */
+	if (json_object_deep_copy(refresh->payload, &copy.payload, NULL) != 0)
+		return -1;
+	json_object_object_del(copy.payload, "iat");
+	*out = issue(c, "refresh", c->refresh_lifetime, now, 0, 0, &copy);
+	json_object_put(copy.payload);
+	return *out != NULL ? 0 : -1;
+}

@@ -37,6 +37,8 @@ struct tok {
 #define TOK_MSG_NO_ID		"Token has no id"
 #define TOK_MSG_NO_TYPE		"Token has no type"
 #define TOK_MSG_WRONG_TYPE	"Token has wrong type"
+/* The token_blacklist app's. */
+#define TOK_MSG_BLACKLISTED	"Token is blacklisted"
 
 /*
  * Decode raw (n bytes) and verify it as a token of type want at time now
@@ -72,6 +74,27 @@ int	 tok_issue_pair(const struct cfg *c, int64_t user_id, time_t now,
  */
 int	 tok_access_from_refresh(const struct cfg *c, const struct tok *refresh,
 	    time_t now, char **access);
+
+/*
+ * A claim's value: its string (NUL-free; NULL when absent or not a
+ * string), or its number (0: absent or not a number).
+ */
+const char	*tok_claim_str(const struct tok *t, const char *claim);
+int	 tok_claim_num(const struct tok *t, const char *claim, double *v);
+
+/*
+ * tok_issue_pair with one more string claim after user_id in both tokens
+ * (simplejwt 5.3's CHECK_REVOKE_TOKEN: claim "hash_password"); claim NULL:
+ * none, as tok_issue_pair.
+ */
+int	 tok_issue_pair_claim(const struct cfg *c, int64_t user_id, time_t now,
+	    const char *claim, const char *value, char **refresh, char **access);
+
+/*
+ * TokenRefreshSerializer's rotation: refresh's claims, in their order,
+ * with a new jti and exp and iat = now.  The string is malloc'd.
+ */
+int	 tok_rotate(const struct cfg *c, const struct tok *refresh, time_t now, char **out);
 
 /* Wipe and free a token string; s may be NULL. */
 void	 tok_str_free(char *s);

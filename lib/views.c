@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "dtime.h"
 #include "email.h"
 #include "log.h"
@@ -46,19 +47,87 @@ view_passwords_match(struct ctx *c, const struct field_value *pw, const struct f
 	return errinfo_set(&c->err, ERR_INVALID, NULL);
 }
 
-enum err
-view_token_pair(struct ctx *c, int64_t id)
+/*
+ * c->now moved past revoked_at's second: a token issued in that second
+ * would be refused (its iat is at or before revoked_at).
+ */
+static void
+wait_past(struct ctx *c, int64_t revoked_at)
 {
-	char	*refresh = NULL, *access = NULL;
+	struct timespec	 ts;
+	double		 d = (double)revoked_at + 1 - c->now;
 
-	if (tok_issue_pair(c->cfg, id, (time_t)c->now, &refresh, &access) == -1)
+	/* Hosts' clocks a little apart: wait up to two seconds, never more. */
+	if (!c->cfg->revoke_on_password_change || d <= 0 || d > 2)
+		return;
+	d += 0.001;
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1)
+		continue;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	c->now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum err
+view_token_outstand(struct ctx *c, int64_t id, const char *refresh)
+{
+	struct tok	 t = { NULL };
+	const char	*msg, *jti;
+	double		 exp;
+	enum db_rc	 rc;
+	enum err	 e = ERR_OK;
+
+	/* The jti and exp of the token just made. */
+	if (tok_decode(c->cfg, refresh, strlen(refresh), TOK_REFRESH, c->now, &t, &msg) == -1 ||
+	    (jti = tok_claim_str(&t, "jti")) == NULL || !tok_claim_num(&t, "exp", &exp)) {
+		log_err("cannot read back the refresh token issued");
+		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);
+		goto out;
+	}
+	if ((rc = db_token_outstand(c->db, id, jti, refresh, c->now, (int64_t)exp)) != DB_OK)
+		e = view_db_error(c, rc);
+out:
+	tok_free(&t);
+	return e;
+}
+
+enum err
+view_token_pair(struct ctx *c, int64_t id, const char *hash, int64_t revoked_at)
+{
+	char	*refresh = NULL, *access = NULL, claim[33];
+	enum err e;
+
+	wait_past(c, revoked_at);
+	if (c->cfg->check_revoke_token && auth_password_claim(hash, claim) == -1)
 		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
+	if (tok_issue_pair_claim(c->cfg, id, (time_t)c->now,
+	    c->cfg->check_revoke_token ? AUTH_REVOKE_CLAIM : NULL, claim, &refresh, &access) == -1)
+		return errinfo_set(&c->err, ERR_INTERNAL, NULL);
+	if ((e = view_token_outstand(c, id, refresh)) != ERR_OK)
+		goto out;
 	jout_obj_open(&c->out);
 	jout_kv(&c->out, "refresh", refresh);
 	jout_kv(&c->out, "access", access);
 	jout_obj_close(&c->out);
+out:
 	tok_str_free(refresh);
 	tok_str_free(access);
+	return e;
+}
+
+enum err
+view_token_state(struct ctx *c, const struct tok *t, struct db_token_state *st)
+{
+	const char	*jti = tok_claim_str(t, "jti");
+	enum db_rc	 rc;
+
+	memset(st, 0, sizeof(*st));
+	/* Ours are 32 hex digits; a longer one was never recorded (the column holds 255). */
+	if (jti == NULL || strlen(jti) > DB_JTI_MAX)
+		return ERR_OK;
+	if ((rc = db_token_state(c->db, jti, st)) != DB_OK)
+		return view_db_error(c, rc);
 	return ERR_OK;
 }
 

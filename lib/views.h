@@ -12,6 +12,7 @@
 
 #include "audit.h"
 #include "endpoint.h"
+#include "token.h"
 
 /* The model's unique error for email, as DRF's ModelSerializer words it. */
 #define VIEW_MSG_EMAIL_TAKEN	"user with this email already exists."
@@ -60,8 +61,28 @@ enum err view_admin_user(struct ctx *c, const struct db_admin_user *u);
  */
 enum err view_admin_object(struct ctx *c);
 
-/* {"refresh": ..., "access": ...} for user id into c->out (get_tokens_for_user). */
-enum err view_token_pair(struct ctx *c, int64_t id);
+/*
+ * {"refresh": ..., "access": ...} for user id into c->out
+ * (get_tokens_for_user), the refresh token recorded as outstanding
+ * (simplejwt's token_blacklist app).  hash is the user's stored password
+ * hash (for CHECK_REVOKE_TOKEN's claim); revoked_at the user's revocation
+ * time (struct db_user): a pair is never issued in that second (its iat
+ * would be refused), the request waits for the next one.
+ */
+enum err view_token_pair(struct ctx *c, int64_t id, const char *hash, int64_t revoked_at);
+
+/*
+ * Record refresh (issued at c->now) as an outstanding token of user id (0:
+ * none): OutstandingToken.objects.create() of RefreshToken.for_user().
+ */
+enum err view_token_outstand(struct ctx *c, int64_t id, const char *refresh);
+
+/*
+ * What the database knows of token t (db_token_state) into st: zero when
+ * t has no string jti of at most 255 characters (never recorded).
+ * ERR_OK, or the database's error.
+ */
+enum err view_token_state(struct ctx *c, const struct tok *t, struct db_token_state *st);
 
 /*
  * Hash a new password into out.  The password rules of [password]

@@ -2104,6 +2104,51 @@ out:
 	return rc;
 }
 
+/* ---------------------------------------------------------------- tokens */
+
+/*
+ * simplejwt's flushexpiredtokens: the outstanding refresh tokens expired
+ * now (with their blacklisted rows) and jwtauth's own expired token rows.
+ * Silent on success, as Django's command.
+ */
+static int
+cmd_flushexpiredtokens(struct admin *a, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct timespec	 ts;
+	double		 now;
+	long		 life;
+	int		 ch;
+	enum db_rc	 dbrc;
+
+	while ((ch = next_opt("flushexpiredtokens", argc, argv, lo)) != -1) {
+		switch (ch) {
+		case 'h':
+			verb_usage(stdout, find_verb(NULL, "flushexpiredtokens"), 1);
+			return ADM_OK;
+		default:
+			return ADM_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnline("flushexpiredtokens: unexpected argument \"%s\"", argv[optind]);
+		return ADM_USAGE;
+	}
+	if (admin_open(a) == -1)
+		return ADM_FAIL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	/* A revocation time older than the longest lifetime refuses no live token. */
+	life = a->cfg.refresh_lifetime > a->cfg.access_lifetime ?
+	    a->cfg.refresh_lifetime : a->cfg.access_lifetime;
+	if ((dbrc = db_tokens_flush(a->db, now, (int64_t)ts.tv_sec - life)) != DB_OK)
+		return db_fail(dbrc);
+	return ADM_OK;
+}
+
 /* ---------------------------------------------------------------- the verbs */
 
 static const struct verb verbs[] = {
@@ -2134,6 +2179,10 @@ static const struct verb verbs[] = {
 	  "Delete a user, after a confirmation on the terminal unless --yes (required\n"
 	  "when standard input is not a terminal).  The last active admin cannot be\n"
 	  "deleted.\n" },
+	{ NULL, "flushexpiredtokens", cmd_flushexpiredtokens, "",
+	  "Delete the refresh tokens that have expired from simplejwt's outstanding and\n"
+	  "blacklisted tables, and jwtauth's own expired token rows (simplejwt's\n"
+	  "command of the same name; run it from cron).  Prints nothing when done.\n" },
 	{ NULL, "audit", cmd_audit,
 	  "[--user ID|EMAIL] [--event NAME] [--since TIME] [--limit N] [--format table|json|csv]\n"
 	  "       " PROG " audit --prune[=DAYS]",

@@ -297,7 +297,11 @@ def t_admin_detail(s, t):
     t.eq(r.status, 200, 'PATCH to its own email in capitals: not taken by itself')
     r = s.request('PATCH', path, json_body={'is_admin': True}, headers=adm)
     t.eq((r.json or {}).get('is_admin'), True, 'PATCH is_admin: promoted')
+    # Its tokens died with the deactivation above (revocation, issue 11): a new login.
     r = s.request('GET', P_ADMIN_USERS, headers={'Authorization': 'Bearer ' + access})
+    t.eq(r.status, 401, 'tokens issued before a deactivation stay refused after the reactivation')
+    r = s.request('POST', P_LOGIN, json_body={'email': cur, 'password': 'Secret-pass-1'})
+    r = s.request('GET', P_ADMIN_USERS, headers={'Authorization': 'Bearer ' + (r.json or {}).get('access', '')})
     t.eq(r.status, 200, 'the promoted user may use the admin API')
     # DELETE.
     r = s.request('DELETE', path, headers=adm)
@@ -351,6 +355,10 @@ def t_admin_last_admin(s, t):
         go = threading.Barrier(2)
         bhdr = {'Authorization': 'Bearer ' + s.request('POST', P_LOGIN, json_body={
             'email': s.db.sql('SELECT email FROM accounts_user WHERE id = %d' % bid).strip(),
+            'password': 'Secret-pass-1'}).json['access']}
+        # A deactivation in the round before refused the loser's tokens for good (issue 11).
+        adm = {'Authorization': 'Bearer ' + s.request('POST', P_LOGIN, json_body={
+            'email': s.db.sql('SELECT email FROM accounts_user WHERE id = %d' % aid).strip(),
             'password': 'Secret-pass-1'}).json['access']}
 
         def demote(who, target, hdr):

@@ -4,7 +4,7 @@ import threading
 import time
 
 from frontend import descendants
-from api import P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, check, errors, new_email, reg_body, register
+from api import P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, P_VERIFY, check, errors, new_email, reg_body, register
 from test_routes import endpoints
 
 
@@ -123,7 +123,7 @@ def t_database_reconnect(s, t):
     # reads the user before anything else; token/refresh reads its token's user.
     down = errors(detail='Service temporarily unavailable, try again later.', code='service_unavailable')
     for name, url, example in endpoints():
-        if name in ('not-found', 'token-verify', 'token-refresh'):
+        if name in ('not-found', 'token-verify', 'token-refresh', 'token-blacklist'):
             continue
         for m in ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'):
             r = s.request(m, '/' + example, headers=auth, json_body={} if m in ('POST', 'PUT', 'PATCH') else None)
@@ -131,6 +131,11 @@ def t_database_reconnect(s, t):
     r = s.request('POST', P_REFRESH, json_body={'refresh': refresh})
     check(t, r, 503, {'detail': 'Service temporarily unavailable, try again later.', 'code': 'service_unavailable'},
           'database down: token/refresh')
+    # The token_blacklist app's views read the token's row (issue 11).
+    for path, body in (('/api/user/token/blacklist/', {'refresh': refresh}), (P_VERIFY, {'token': access})):
+        r = s.request('POST', path, json_body=body)
+        check(t, r, 503, {'detail': 'Service temporarily unavailable, try again later.',
+                          'code': 'service_unavailable'}, 'database down: %s' % path)
     s.db.start_again()
     t.eq([s.request('GET', P_PROFILE, headers=auth).status for _ in range(4)], [200] * 4,
          'profile after MariaDB restarted')

@@ -92,6 +92,12 @@ static const struct {
 	  "below 5000" },
 	{ "secret_key = " KEY "\npassword_hash_cost = 1000000000\n", { NULL },
 	  "password_hash_cost must be an integer from 0 to 999999999" },
+	{ "secret_key = " KEY "\n[tokens]\nrotate_refresh_tokens = yes\n", { NULL },
+	    "tokens.rotate_refresh_tokens must be an integer from 0 to 1" },
+	{ "secret_key = " KEY "\n[tokens]\nreuse_grace_period = 3601\n", { NULL },
+	    "tokens.reuse_grace_period must be an integer from 0 to 3600" },
+	{ "secret_key = " KEY "\n", { "JWTAUTH_TOKENS_CHECK_REVOKE_TOKEN=2", NULL },
+	    "JWTAUTH_TOKENS_CHECK_REVOKE_TOKEN" },
 };
 
 /* Hash methods and costs the minimums let through (pw_init checks the upper bounds). */
@@ -291,6 +297,28 @@ main(void)
 		    c.secret_len == strlen(rings[i].secret), "keyring %zu: secret_key is the signing key", i);
 		cfg_free(&c);
 		is_int((long long)c.nkeys, 0, "keyring %zu: emptied by cfg_free", i);
+	}
+
+	/* [tokens]: simplejwt's defaults (no rotation), revocation on password change on. */
+	ok(cfg_load_text(&c, "secret_key = " KEY "\n", NULL, err, sizeof(err)) == 0, "tokens defaults");
+	is_int(c.rotate_refresh, 0, "ROTATE_REFRESH_TOKENS off by default");
+	is_int(c.blacklist_after_rotation, 0, "BLACKLIST_AFTER_ROTATION off by default");
+	is_int(c.reuse_grace, 10, "reuse grace 10 s by default");
+	is_int(c.revoke_on_password_change, 1, "revocation on password change on by default");
+	is_int(c.check_revoke_token, 0, "CHECK_REVOKE_TOKEN off by default");
+	cfg_free(&c);
+	{
+		const char *tenv[] = { "JWTAUTH_TOKENS_CHECK_REVOKE_TOKEN=1", NULL };
+
+		ok(cfg_load_text(&c, "secret_key = " KEY "\n[tokens]\nrotate_refresh_tokens = 1\n"
+		    "blacklist_after_rotation = 1\nreuse_grace_period = 0\n"
+		    "revoke_on_password_change = 0\n", tenv, err, sizeof(err)) == 0, "tokens: %s", err);
+		is_int(c.rotate_refresh, 1, "rotate_refresh_tokens = 1");
+		is_int(c.blacklist_after_rotation, 1, "blacklist_after_rotation = 1");
+		is_int(c.reuse_grace, 0, "reuse_grace_period = 0");
+		is_int(c.revoke_on_password_change, 0, "revoke_on_password_change = 0");
+		is_int(c.check_revoke_token, 1, "JWTAUTH_TOKENS_CHECK_REVOKE_TOKEN");
+		cfg_free(&c);
 	}
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

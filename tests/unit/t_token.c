@@ -980,5 +980,46 @@ main(void)
 	key_rotation(&c);
 	buf_free(&b);
 	cfg_free(&c);
+	/*
+	 * simplejwt 5.3's for_user with CHECK_REVOKE_TOKEN: hash_password after
+	 * user_id, in the refresh token and the access token made from it.
+	 */
+	ok(tok_issue_pair_claim(&c, 42, (time_t)GEN_NOW, "hash_password", "ABC", &r, &a) == 0,
+	    "issue a pair with hash_password");
+	is_str(payload_fixed_jti(r, &b), "{\"token_type\":\"refresh\",\"exp\":1750086400,"
+	    "\"iat\":1750000000,\"jti\":\"" GEN_JTI "\",\"user_id\":42,\"hash_password\":\"ABC\"}",
+	    "for_user + hash_password: refresh");
+	is_str(payload_fixed_jti(a, &b), "{\"token_type\":\"access\",\"exp\":1750000300,"
+	    "\"iat\":1750000000,\"jti\":\"" GEN_JTI "\",\"user_id\":42,\"hash_password\":\"ABC\"}",
+	    "for_user + hash_password: access");
+	tok_str_free(a);
+	a = NULL;
+	/*
+	 * TokenRefreshSerializer's rotation 100 s later: set_jti(), set_exp(),
+	 * set_iat() on the same claims, which keep their places.
+	 */
+	rc = tok_decode(&c, r, strlen(r), TOK_REFRESH, GEN_NOW, &t, &msg);
+	ok(rc == 0, "the refresh token with hash_password verifies");
+	if (rc == 0) {
+		is_str(tok_claim_str(&t, "hash_password"), "ABC", "tok_claim_str");
+		ok(tok_claim_str(&t, "exp") == NULL, "tok_claim_str of a number: NULL");
+		ok(tok_claim_num(&t, "exp", &now) == 1 && now == 1750086400.0, "tok_claim_num");
+		ok(tok_claim_num(&t, "jti", &now) == 0, "tok_claim_num of a string: 0");
+		ok(tok_rotate(&c, &t, (time_t)GEN_NOW + 100, &a) == 0, "rotate");
+		tok_free(&t);
+	}
+	if (a != NULL) {
+		is_str(payload_fixed_jti(a, &b), "{\"token_type\":\"refresh\",\"exp\":1750086500,"
+		    "\"iat\":1750000100,\"jti\":\"" GEN_JTI "\",\"user_id\":42,\"hash_password\":\"ABC\"}",
+		    "rotated: new exp and iat, the claims in their places");
+		ok(strcmp(strstr(a, "."), strstr(r, ".")) != 0, "rotated: another token");
+		rc = tok_decode(&c, a, strlen(a), TOK_REFRESH, GEN_NOW + 100, &t, &msg);
+		ok(rc == 0, "rotated: verifies");
+		if (rc == 0)
+			tok_free(&t);
+	}
+	tok_str_free(r);
+	tok_str_free(a);
+	r = a = NULL;
 	return tap_done();
 }
