@@ -319,7 +319,7 @@ handle(const struct endpoint *ep, const struct cfg *cfg, struct db *db,
 	/* The seed's renderer ignores indent; jout_init drops it for that style. */
 	jout_init(&c.out, &resp->body, ep->kind == EP_SEED ? JOUT_PYTHON : JOUT_DRF, c.indent);
 	if (ep->authenticate &&
-	    (e = auth_request(cfg, db, req->authorization, c.now, &c.user, &c.authed,
+	    (e = auth_request(cfg, db, req->authorization, c.now, &c.user, &c.authed, &c.auth_iat,
 	    &c.err)) != ERR_OK)
 		goto render;
 	if (ep->require_auth && !c.authed) {

@@ -55,8 +55,9 @@ auth_parse_header(const char *header, const char **tok, size_t *toklen)
 
 enum err
 auth_request(const struct cfg *c, struct db *db, const char *header, double now,
-    struct db_user *u, int *authed, struct errinfo *ei)
+    struct db_user *u, int *authed, int64_t *iat, struct errinfo *ei)
 {
+	double		 d;
 	const char	*raw = NULL, *msg;
 	size_t		 rawlen = 0;
 	struct tok	 t = { NULL };
@@ -109,6 +110,7 @@ auth_request(const struct cfg *c, struct db *db, const char *header, double now,
 		goto out;
 	}
 	*authed = 1;
+	*iat = tok_claim_num(&t, "iat", &d) ? (int64_t)d : 0;
 	e = ERR_OK;
 out:
 	tok_free(&t);
@@ -123,7 +125,8 @@ auth_revoked(const struct cfg *c, const struct tok *t, const struct db_user *u)
 	double		 iat;
 
 	if (c->revoke_on_password_change && u->revoked_at != 0 &&
-	    (!tok_claim_num(t, "iat", &iat) || iat <= (double)u->revoked_at))
+	    (!tok_claim_num(t, "iat", &iat) || (iat <= (double)u->revoked_at &&
+	    (u->kept_iat == 0 || iat != (double)u->kept_iat))))
 		return AUTH_REVOKED;
 	if (c->check_revoke_token) {
 		claim = tok_claim_str(t, AUTH_REVOKE_CLAIM);

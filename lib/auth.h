@@ -24,19 +24,20 @@ enum auth_header auth_parse_header(const char *header, const char **tok, size_t 
 /*
  * Authenticate from header (NULL when absent).  Returns ERR_OK with
  * *authed = 0 when no Bearer credentials were sent (DRF then sees an
- * anonymous user), ERR_OK with *authed = 1 and u filled for a valid access
- * token of an active user, or the 401 error (ERR_AUTH_HEADER, ERR_TOKEN
+ * anonymous user), ERR_OK with *authed = 1, u filled and *iat the token's
+ * iat (whole seconds) for a valid access token of an active user, or the 401 error (ERR_AUTH_HEADER, ERR_TOKEN
  * with simplejwt's message in ei->detail, ERR_TOKEN_NO_USER,
  * ERR_USER_NOT_FOUND, ERR_USER_INACTIVE) or ERR_UNAVAILABLE.
  */
 enum err auth_request(const struct cfg *c, struct db *db, const char *header,
-	    double now, struct db_user *u, int *authed, struct errinfo *ei);
+	    double now, struct db_user *u, int *authed, int64_t *iat, struct errinfo *ei);
 
 /*
  * Revocation of a token t of user u (issue 11): AUTH_REVOKED when [tokens]
  * revoke_on_password_change is on and t's iat is at or before u's
  * revocation time (a password change, reset, admin set-password or
- * deactivation; a token without a numeric iat counts as older), else
+ * deactivation; a token without a numeric iat counts as older) and is not
+ * u's kept iat (the session that changed its own password), else
  * AUTH_PASSWORD_CHANGED when check_revoke_token is on and t's
  * hash_password claim is not the one of u's stored hash, else AUTH_VALID.
  */

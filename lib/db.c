@@ -413,10 +413,10 @@ mysql_to_time(const MYSQL_TIME *t)
 static enum db_rc
 fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 {
-	MYSQL_BIND	 r[8];
+	MYSQL_BIND	 r[9];
 	MYSQL_TIME	 last_login;
-	unsigned long	 len[8];
-	my_bool		 isnull[8], error[8];
+	unsigned long	 len[9];
+	my_bool		 isnull[9], error[9];
 	enum db_rc	 rc;
 	size_t		 i;
 
@@ -440,7 +440,8 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 	bind_int(&r[5], &u->tc);
 	bind_int(&r[6], &u->is_active);
 	bind_i64(&r[7], &u->revoked_at);
-	for (i = 0; i < 8; i++) {
+	bind_i64(&r[8], &u->kept_iat);
+	for (i = 0; i < 9; i++) {
 		r[i].length = &len[i];
 		r[i].is_null = &isnull[i];
 		r[i].error = &error[i];
@@ -463,6 +464,8 @@ fetch_user(struct db *db, enum sql_id id, MYSQL_BIND *param, struct db_user *u)
 	u->is_active = u->is_active != 0;
 	if (isnull[7])
 		u->revoked_at = 0;
+	if (isnull[8])
+		u->kept_iat = 0;
 	return DB_OK;
 }
 
@@ -507,12 +510,14 @@ host_seconds(void)
 }
 
 enum db_rc
-db_user_revoke(struct db *db, int64_t id, int64_t revoked_at)
+db_user_revoke(struct db *db, int64_t id, int64_t revoked_at, int64_t kept_iat)
 {
-	MYSQL_BIND	 p[2];
+	MYSQL_BIND	 p[3];
+	my_bool		 isnull;
 
 	bind_i64(&p[0], &id);
 	bind_i64(&p[1], &revoked_at);
+	bind_id(&p[2], &kept_iat, &isnull);
 	return db_run(db, SQL_USER_REVOKE, p, NULL, NULL);
 }
 
@@ -522,6 +527,7 @@ struct pw_change {
 	int64_t		 id;
 	const char	*old_hash;	/* SQL_USER_RESET_PASSWORD's condition */
 	const char	*new_hash;
+	int64_t		 kept_iat;	/* db_user_revoke's */
 };
 
 static enum db_rc
@@ -547,7 +553,7 @@ pw_change_tx(struct db *db, void *arg)
 
 	if ((rc = pw_change_run(db, ch)) != DB_OK)
 		return rc;
-	rc = db_user_revoke(db, ch->id, host_seconds());
+	rc = db_user_revoke(db, ch->id, host_seconds(), ch->kept_iat);
 	return rc == DB_NONE ? DB_OK : rc;	/* the same time again changes nothing */
 }
 
@@ -560,9 +566,9 @@ pw_change(struct db *db, const struct pw_change *ch)
 }
 
 enum db_rc
-db_user_set_password(struct db *db, int64_t id, const char *hash)
+db_user_set_password(struct db *db, int64_t id, const char *hash, int64_t kept_iat)
 {
-	struct pw_change	 ch = { SQL_USER_SET_PASSWORD, id, NULL, hash };
+	struct pw_change	 ch = { SQL_USER_SET_PASSWORD, id, NULL, hash, kept_iat };
 
 	return pw_change(db, &ch);
 }
@@ -584,7 +590,7 @@ replace_password(struct db *db, enum sql_id stmt, int64_t id, const char *old_ha
 enum db_rc
 db_user_reset_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
 {
-	struct pw_change	 ch = { SQL_USER_RESET_PASSWORD, id, old_hash, new_hash };
+	struct pw_change	 ch = { SQL_USER_RESET_PASSWORD, id, old_hash, new_hash, 0 };
 
 	return pw_change(db, &ch);
 }
@@ -907,7 +913,7 @@ admin_change_tx(struct db *db, void *arg)
 		rc = DB_OK;	/* nothing differed */
 	/* A deactivation refuses the tokens issued until now, for good. */
 	if (rc == DB_OK && is_active && !act && db->cfg->revoke_on_password_change) {
-		rc = db_user_revoke(db, id, host_seconds());
+		rc = db_user_revoke(db, id, host_seconds(), 0);
 		if (rc == DB_NONE)
 			rc = DB_OK;
 	}

@@ -33,6 +33,8 @@ struct db_user {
 	int	 is_active;
 	int64_t	 revoked_at;		/* jwtauth_user_revocation: tokens whose iat is at
 					   or before it are refused; 0 when none */
+	int64_t	 kept_iat;		/* ... but for those with this iat (the session
+					   that changed its password); 0 when none */
 };
 
 struct db;
@@ -47,8 +49,12 @@ enum db_rc	 db_user_by_id(struct db *db, int64_t id, struct db_user *u);
 /* Insert a user; *id receives the new id.  DB_DUP when the email is taken. */
 enum db_rc	 db_user_insert(struct db *db, const char *email, size_t elen,
 		    const char *name, size_t nlen, int tc, const char *hash, int64_t *id);
-/* Set the password (and updated_at).  DB_NONE when the user is gone. */
-enum db_rc	 db_user_set_password(struct db *db, int64_t id, const char *hash);
+/*
+ * Set the password (and updated_at).  DB_NONE when the user is gone.
+ * kept_iat: the iat of the session that changed its own password, whose
+ * tokens stay valid (db_user_revoke); 0 for any other change.
+ */
+enum db_rc	 db_user_set_password(struct db *db, int64_t id, const char *hash, int64_t kept_iat);
 /*
  * Set the password (and updated_at) if it is still old_hash: a reset token
  * is made from the hash, so two uses of one token cannot both succeed.
@@ -64,8 +70,12 @@ enum db_rc	 db_user_rehash(struct db *db, int64_t id, const char *old_hash, cons
  * until now, in the same transaction, when [tokens]
  * revoke_on_password_change is on: db_user_revoke.)
  */
-/* Refuse the tokens of user id whose iat is at or before revoked_at (Unix seconds). */
-enum db_rc	 db_user_revoke(struct db *db, int64_t id, int64_t revoked_at);
+/*
+ * Refuse the tokens of user id whose iat is at or before revoked_at (Unix
+ * seconds), but those whose iat is kept_iat (0: none), the session that
+ * changed its own password, as Django's update_session_auth_hash keeps it.
+ */
+enum db_rc	 db_user_revoke(struct db *db, int64_t id, int64_t revoked_at, int64_t kept_iat);
 
 /*
  * Refresh tokens in simplejwt's token_blacklist tables and jwtauth's

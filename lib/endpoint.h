@@ -133,6 +133,7 @@ struct ctx {
 	int			 indent;	/* accepted media type's indent (JSON renderer) */
 	int			 authed;	/* JWT authentication succeeded */
 	struct db_user		 user;		/* the authenticated user */
+	int64_t			 auth_iat;	/* the iat of the access token that authenticated */
 	struct field_value	*in;		/* validated fields of the handler's table */
 	unsigned int		 present;	/* bit i: in[i] was given (see struct handler) */
 	struct db_admin_user	 obj;		/* the object ep->object loaded */

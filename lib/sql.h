@@ -77,7 +77,7 @@ enum sql_id {
  * are refused (jwtauth_user_revocation; NULL when none).
  */
 #define SQL_USER_FROM \
-	", r.revoked_at FROM accounts_user " \
+	", r.revoked_at, r.kept_iat FROM accounts_user " \
 	"LEFT JOIN jwtauth_user_revocation r ON r.user_id = accounts_user.id"
 
 /*
@@ -302,8 +302,10 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	[SQL_TOKEN_DETACH_USER] = {
 	    "UPDATE token_blacklist_outstandingtoken SET user_id = NULL WHERE user_id = ?", 1, 0 },
 	[SQL_USER_REVOKE] = {
-	    "INSERT INTO jwtauth_user_revocation (user_id, revoked_at) VALUES (?, ?) "
-	    "ON DUPLICATE KEY UPDATE revoked_at = GREATEST(revoked_at, VALUES(revoked_at))", 1, 0 },
+	    "INSERT INTO jwtauth_user_revocation (user_id, revoked_at, kept_iat) VALUES (?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE "
+	    "kept_iat = IF(VALUES(revoked_at) >= revoked_at, VALUES(kept_iat), kept_iat), "
+	    "revoked_at = GREATEST(revoked_at, VALUES(revoked_at))", 1, 0 },
 	[SQL_FLUSH_BLACKLISTED] = {
 	    "DELETE b FROM token_blacklist_blacklistedtoken b "
 	    "JOIN token_blacklist_outstandingtoken o ON o.id = b.token_id WHERE o.expires_at <= ?", 1, 1 },

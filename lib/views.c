@@ -166,7 +166,9 @@ view_set_password(struct ctx *c, const struct field_value *pw, const struct fiel
 		return e;
 	if ((e = view_hash_password(c, pw, "password", hash, sizeof(hash))) != ERR_OK)
 		goto out;
-	switch ((rc = db_user_set_password(c->db, id, hash))) {
+	/* A user changing their own password stays logged in: this session's tokens are kept. */
+	switch ((rc = db_user_set_password(c->db, id, hash,
+	    c->authed && c->user.id == id ? c->auth_iat : 0))) {
 	case DB_OK:
 		break;
 	case DB_NONE:

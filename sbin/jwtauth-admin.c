@@ -1341,7 +1341,7 @@ cmd_users_set_password(struct admin *a, int argc, char **argv)
 	}
 	if (hash_password(&pw, hash, sizeof(hash)) == -1)
 		goto out;
-	switch ((dbrc = db_user_set_password(a->db, u.id, hash))) {
+	switch ((dbrc = db_user_set_password(a->db, u.id, hash, 0))) {
 	case DB_OK:
 		cli_audit(a, "admin_set_password", u.id, AUDIT_OK);
 		printf("Password changed successfully for user '");

@@ -25,11 +25,15 @@ CREATE TABLE IF NOT EXISTS jwtauth_refresh_token (
 
 -- Revocation on password change: tokens of user_id whose iat is at or
 -- before revoked_at (Unix seconds, the web host's clock, floored) are
--- refused.  Set by a password change, a reset, an admin's set-password
--- and an admin's deactivation; read with the user on every request.
+-- refused, except those whose iat is kept_iat: the session that changed
+-- its own password stays logged in (Django's update_session_auth_hash).
+-- Set by a password change, a reset, an admin's set-password and an
+-- admin's deactivation (kept_iat NULL for all but the first); read with the
+-- user on every request.
 CREATE TABLE IF NOT EXISTS jwtauth_user_revocation (
   user_id bigint(20) NOT NULL,
   revoked_at bigint(20) NOT NULL,
+  kept_iat bigint(20) DEFAULT NULL,
   PRIMARY KEY (user_id),
   CONSTRAINT jwtauth_user_revocation_user_id_fk
     FOREIGN KEY (user_id) REFERENCES accounts_user (id) ON DELETE CASCADE

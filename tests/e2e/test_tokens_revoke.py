@@ -161,26 +161,50 @@ def t_logout(s, t):
 
 def t_revoke_on_password_change(s, t):
     """Tokens issued before a password change (changepassword, reset, admin set-password through
-    the API and jwtauth-admin) or a deactivation are refused everywhere; new ones work at once."""
+    the API and jwtauth-admin) or a deactivation are refused everywhere; new ones work at once.
+    The session that changes its own password stays logged in (Django's update_session_auth_hash;
+    the original's changepassword_success case expects that session's tokens to keep working)."""
     email, uid, access, refresh = register(s)
+    # A second session, issued in a later second than the first.
+    time.sleep(1.05 - time.time() % 1)
+    b_access, b_refresh = login(s, email)
+    kept = jwt_parts(access)[1]['iat']
+    t.ok(jwt_parts(b_access)[1]['iat'] > kept, 'the second session has a later iat')
     r = s.request('POST', P_CHANGE, json_body={'password': 'New-pass-1', 'password2': 'New-pass-1'},
                   headers=bearer(access))
     check(t, r, 200, {'success': 'password changed successfully'}, 'change')
     changed = time.time()
-    revoked_at = int(s.db.sql('SELECT revoked_at FROM jwtauth_user_revocation WHERE user_id = %d' % uid))
+    row = s.db.sql('SELECT revoked_at, kept_iat FROM jwtauth_user_revocation WHERE user_id = %d' % uid).split()
+    revoked_at = int(row[0])
     t.ok(changed - 2 <= revoked_at <= changed, 'the revocation time is the change, in whole seconds',
          (revoked_at, changed))
-    check(t, s.request('GET', P_PROFILE, headers=bearer(access)), 401, invalid(),
-          'profile with an access token issued before the change', www_authenticate=BEARER)
-    check(t, s.request('POST', P_REFRESH, json_body={'refresh': refresh}), 401, EXPIRED,
-          'refresh with a refresh token issued before the change', ctype=CT_DRF)
-    for tok, name in ((access, 'access'), (refresh, 'refresh')):
+    t.eq(int(row[1]), kept, 'the session that changed the password is kept')
+    # The other session is refused everywhere.
+    check(t, s.request('GET', P_PROFILE, headers=bearer(b_access)), 401, invalid(),
+          'profile with another session\'s access token issued before the change', www_authenticate=BEARER)
+    check(t, s.request('POST', P_REFRESH, json_body={'refresh': b_refresh}), 401, EXPIRED,
+          'refresh with another session\'s refresh token issued before the change', ctype=CT_DRF)
+    for tok, name in ((b_access, 'access'), (b_refresh, 'refresh')):
         check(t, s.request('POST', P_VERIFY, json_body={'token': tok}), 401, EXPIRED,
-              'verify: the %s token issued before the change' % name)
-    check(t, s.request('POST', P_CHANGE, json_body={'password': 'x', 'password2': 'x'}, headers=bearer(access)),
-          401, invalid(), 'changepassword with the old access token')
-    check(t, s.request('POST', P_LOGOUT, json_body={'refresh': refresh}, headers=bearer(access)), 401, invalid(),
-          'logout with the old access token')
+              'verify: the other session\'s %s token issued before the change' % name)
+    check(t, s.request('POST', P_CHANGE, json_body={'password': 'x', 'password2': 'x'},
+                       headers=bearer(b_access)),
+          401, invalid(), 'changepassword with the other session\'s access token')
+    check(t, s.request('POST', P_LOGOUT, json_body={'refresh': b_refresh}, headers=bearer(b_access)), 401,
+          invalid(), 'logout with the other session\'s access token')
+    # The session that made the change keeps working: profile, refresh, verify, a second change.
+    check(t, s.request('GET', P_PROFILE, headers=bearer(access)), 200, name='profile: the changing session is kept')
+    r = s.request('POST', P_REFRESH, json_body={'refresh': refresh})
+    t.eq(r.status, 200, 'refresh: the changing session\'s refresh token is kept')
+    if r.status == 200:
+        check(t, s.request('GET', P_PROFILE, headers=bearer(r.json['access'])), 200,
+              name='the access token it refreshes works')
+    check(t, s.request('POST', P_VERIFY, json_body={'token': refresh}), 200, {}, 'verify: the kept session')
+    r = s.request('POST', P_CHANGE, json_body={'password': 'New-pass-1', 'password2': 'New-pass-1'},
+                  headers=bearer(access))
+    check(t, r, 200, {'success': 'password changed successfully'}, 'the kept session changes it again')
+    row = s.db.sql('SELECT revoked_at, kept_iat FROM jwtauth_user_revocation WHERE user_id = %d' % uid).split()
+    revoked_at = int(row[0])
     # A new login in the same second as the change: the new pair's iat is past the
     # revocation time (the login waits for the next second when it must), so it works.
     start = time.time()
@@ -193,11 +217,12 @@ def t_revoke_on_password_change(s, t):
     check(t, s.request('POST', P_REFRESH, json_body={'refresh': r2}), 200, name='refresh with the new refresh token')
     check(t, s.request('POST', P_VERIFY, json_body={'token': r2}), 200, {}, 'verify the new refresh token')
     # The same second, without waiting: a token forged with iat == the revocation time is
-    # refused (issued in that second, maybe before the change), iat + 1 is not.
-    for iat, want in ((revoked_at - 1, 401), (revoked_at, 401), (revoked_at + 1, 200)):
+    # refused (issued in that second, maybe before the change), iat + 1 is not, nor the kept iat.
+    for iat, want in ((kept - 1, 401), (revoked_at, 401 if revoked_at != kept else 200),
+                      (revoked_at + 1, 200), (kept, 200)):
         tok = forge(claims(uid, iat=iat))
         t.eq(s.request('GET', P_PROFILE, headers=bearer(tok)).status, want,
-             'an access token with iat = revocation time %+d' % (iat - revoked_at))
+             'an access token with iat = revocation time %+d (kept: %+d)' % (iat - revoked_at, kept - revoked_at))
 
     # Reset by mail.
     before = set(os.listdir(s.mail_dir))
@@ -207,6 +232,8 @@ def t_revoke_on_password_change(s, t):
     r = s.request('POST', '%s%s/%s/' % (P_RESET, u, tok), json_body={'password': 'Reset-1', 'password2': 'Reset-1'})
     check(t, r, 200, {'success': 'password reset successfully.'}, 'reset')
     check(t, s.request('GET', P_PROFILE, headers=bearer(a2)), 401, invalid(), 'profile: refused after the reset')
+    check(t, s.request('GET', P_PROFILE, headers=bearer(access)), 401, invalid(),
+          'a reset keeps no session: the one that changed the password before is refused now')
     check(t, s.request('POST', P_REFRESH, json_body={'refresh': r2}), 401, EXPIRED, 'refresh: refused after the reset')
 
     # An admin's set-password through the API, then a deactivation.

@@ -32,29 +32,36 @@ static const struct {
 	const char		*name;
 	int			 revoke, check;	/* the two settings */
 	long long		 revoked_at;	/* the user's; 0: none */
+	long long		 kept_iat;	/* the session kept; 0: none */
 	const char		*payload;	/* the token's claims */
 	enum auth_revoked	 want;
 } cases[] = {
-	{ "no revocation time", 1, 0, 0, "{\"iat\":100}", AUTH_VALID },
-	{ "issued after the change", 1, 0, 100, "{\"iat\":101}", AUTH_VALID },
-	{ "issued in the second of the change", 1, 0, 100, "{\"iat\":100}", AUTH_REVOKED },
-	{ "issued before the change", 1, 0, 100, "{\"iat\":99}", AUTH_REVOKED },
-	{ "a fractional iat after", 1, 0, 100, "{\"iat\":100.5}", AUTH_VALID },
-	{ "no iat counts as older", 1, 0, 100, "{\"exp\":1}", AUTH_REVOKED },
-	{ "iat not a number", 1, 0, 100, "{\"iat\":\"200\"}", AUTH_REVOKED },
-	{ "the setting off", 0, 0, 100, "{\"iat\":99}", AUTH_VALID },
-	{ "hash_password right", 0, 1, 0, "{\"hash_password\":\"" YES_MD5 "\"}", AUTH_VALID },
+	{ "no revocation time", 1, 0, 0, 0, "{\"iat\":100}", AUTH_VALID },
+	{ "issued after the change", 1, 0, 100, 0, "{\"iat\":101}", AUTH_VALID },
+	{ "issued in the second of the change", 1, 0, 100, 0, "{\"iat\":100}", AUTH_REVOKED },
+	{ "issued before the change", 1, 0, 100, 0, "{\"iat\":99}", AUTH_REVOKED },
+	{ "a fractional iat after", 1, 0, 100, 0, "{\"iat\":100.5}", AUTH_VALID },
+	{ "no iat counts as older", 1, 0, 100, 0, "{\"exp\":1}", AUTH_REVOKED },
+	{ "iat not a number", 1, 0, 100, 0, "{\"iat\":\"200\"}", AUTH_REVOKED },
+	{ "the setting off", 0, 0, 100, 0, "{\"iat\":99}", AUTH_VALID },
+	{ "hash_password right", 0, 1, 0, 0, "{\"hash_password\":\"" YES_MD5 "\"}", AUTH_VALID },
 	{ "hash_password in lower case", 0, 1, 0,
 	  "{\"hash_password\":\"5d78942b3e9fd7534b8fae7534888d53\"}", AUTH_PASSWORD_CHANGED },
 	{ "hash_password of another hash", 0, 1, 0,
 	  "{\"hash_password\":\"4CC6C2BE72693774E6872A7A688D547B\"}", AUTH_PASSWORD_CHANGED },
-	{ "no hash_password", 0, 1, 0, "{\"iat\":1}", AUTH_PASSWORD_CHANGED },
-	{ "hash_password not a string", 0, 1, 0, "{\"hash_password\":1}", AUTH_PASSWORD_CHANGED },
-	{ "hash_password with the check off", 0, 0, 0, "{\"hash_password\":\"x\"}", AUTH_VALID },
-	{ "both: the time first", 1, 1, 100, "{\"iat\":99,\"hash_password\":\"x\"}", AUTH_REVOKED },
-	{ "both: then the claim", 1, 1, 100, "{\"iat\":101,\"hash_password\":\"x\"}",
+	{ "no hash_password", 0, 1, 0, 0, "{\"iat\":1}", AUTH_PASSWORD_CHANGED },
+	{ "hash_password not a string", 0, 1, 0, 0, "{\"hash_password\":1}", AUTH_PASSWORD_CHANGED },
+	{ "hash_password with the check off", 0, 0, 0, 0, "{\"hash_password\":\"x\"}", AUTH_VALID },
+	{ "both: the time first", 1, 1, 100, 0, "{\"iat\":99,\"hash_password\":\"x\"}", AUTH_REVOKED },
+	{ "both: then the claim", 1, 1, 100, 0, "{\"iat\":101,\"hash_password\":\"x\"}",
 	  AUTH_PASSWORD_CHANGED },
-	{ "both: valid", 1, 1, 100, "{\"iat\":101,\"hash_password\":\"" YES_MD5 "\"}", AUTH_VALID },
+	{ "the kept session, issued before", 1, 0, 100, 90, "{\"iat\":90}", AUTH_VALID },
+	{ "the kept session, in the second", 1, 0, 100, 100, "{\"iat\":100}", AUTH_VALID },
+	{ "another session than the kept one", 1, 0, 100, 90, "{\"iat\":89}", AUTH_REVOKED },
+	{ "kept, fraction of the kept second", 1, 0, 100, 90, "{\"iat\":90.5}", AUTH_REVOKED },
+	{ "kept, no iat", 1, 0, 100, 90, "{\"exp\":1}", AUTH_REVOKED },
+	{ "kept, after the change", 1, 0, 100, 90, "{\"iat\":101}", AUTH_VALID },
+	{ "both: valid", 1, 1, 100, 0, "{\"iat\":101,\"hash_password\":\"" YES_MD5 "\"}", AUTH_VALID },
 };
 
 int
@@ -77,6 +84,7 @@ main(void)
 		c.revoke_on_password_change = cases[i].revoke;
 		c.check_revoke_token = cases[i].check;
 		u.revoked_at = cases[i].revoked_at;
+		u.kept_iat = cases[i].kept_iat;
 		t.payload = json_tokener_parse(cases[i].payload);
 		ok(t.payload != NULL, "%s: payload", cases[i].name);
 		is_int(auth_revoked(&c, &t, &u), cases[i].want, "%s", cases[i].name);
