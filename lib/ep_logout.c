@@ -86,6 +86,7 @@ const struct endpoint ep_logout = {
 	.authenticate = 1,
 	.require_auth = 1,
 	.handlers = {
-		[M_POST] = { .fn = post, .fields = fields, .nfields = LOGOUT__MAX },
+		[M_POST] = { .fn = post, .fields = fields, .nfields = LOGOUT__MAX,
+		    .audit = "logout" },
 	},
 };

@@ -61,6 +61,7 @@ post(struct ctx *c)
 		goto out;
 	}
 	(void)tok_user_id(&t, &uid);
+	c->audit_user = uid;
 	log_info("refresh token of user %lld blacklisted", (long long)uid);
 	jout_obj_open(&c->out);
 	jout_obj_close(&c->out);
@@ -80,6 +81,7 @@ const struct endpoint ep_token_blacklist = {
 	.kind = EP_SIMPLEJWT,
 	.handlers = {
 		[M_POST] = { .fn = post, .fields = fields, .nfields = BLACKLIST__MAX,
+		    .audit = "token_blacklist",
 		    .actions = actions, .nactions = nitems(actions) },
 	},
 };

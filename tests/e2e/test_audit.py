@@ -83,6 +83,10 @@ def t_audit_events(s, t):
     t.eq(r.status, 200, 'refresh')
     access2 = r.json['access']
     t.eq(post(P_REFRESH, {'refresh': 'not-a-token'}).status, 401, 'refresh with a bad token')
+    t.eq(post('/api/user/token/blacklist/', {'refresh': refresh0}).status, 200, 'blacklist the first refresh token')
+    t.eq(post('/api/user/token/blacklist/', {'refresh': refresh0}).status, 401, 'blacklist it again')
+    t.eq(post('/api/user/logout/', {'refresh': refresh}, {'Authorization': 'Bearer ' + access}).status, 200,
+         'logout')
     # Not audited: the profile and verify.
     t.eq(s.request('GET', P_PROFILE, headers=dict(h, Authorization='Bearer ' + access)).status, 200, 'profile')
     t.eq(post(P_VERIFY, {'token': access}).status, 200, 'verify')
@@ -113,6 +117,9 @@ def t_audit_events(s, t):
         ('login', uid, None, 'ok'),
         ('refresh', uid, None, 'ok'),
         ('refresh', None, None, 'failed'),
+        ('token_blacklist', uid, None, 'ok'),
+        ('token_blacklist', None, None, 'failed'),
+        ('logout', uid, None, 'ok'),
         ('password_change', None, None, 'failed'),
         ('password_change', uid, None, 'ok'),
         ('reset_mail', None, None, 'failed'),

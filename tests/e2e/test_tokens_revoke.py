@@ -347,6 +347,9 @@ def rotation_checks(s, t):
     time.sleep(GRACE + 1.2)
     check(t, s.request('POST', P_REFRESH, json_body={'refresh': refresh}), 401, BLACKLISTED,
           'reuse after the grace window: refused')
+    t.eq(s.db.sql("SELECT event, outcome FROM jwtauth_audit WHERE user_id = %d AND event LIKE 'refresh%%' "
+                  "ORDER BY id DESC LIMIT 2" % jwt_parts(refresh)[1]['user_id']).split(),
+         ['refresh', 'failed', 'refresh_reuse', 'failed'], 'reuse detected: an audit row refresh_reuse, failed')
     for tok, name in ((new, 'the successor'), (newer, 'the latest token')):
         check(t, s.request('POST', P_REFRESH, json_body={'refresh': tok}), 401, BLACKLISTED,
               'reuse detected: %s is blacklisted with its family' % name)
