@@ -43,9 +43,7 @@ post(struct ctx *c)
 	struct tok		 t = { NULL };
 	struct db_token_state	 st;
 	const char		*msg, *jti;
-	double			 exp = 0;
 	int64_t			 uid;
-	enum db_rc		 rc;
 	enum err		 e;
 
 	if (tok_decode(c->cfg, raw->s, raw->len, TOK_REFRESH, c->now, &t, &msg) == -1)
@@ -64,12 +62,8 @@ post(struct ctx *c)
 		e = refuse(c, TOK_MSG_BLACKLISTED);
 		goto out;
 	}
-	(void)tok_claim_num(&t, "exp", &exp);
-	if ((rc = db_token_blacklist(c->db, jti, raw->s, (int64_t)exp, st.family,
-	    c->now)) != DB_OK) {
-		e = view_db_error(c, rc);
+	if ((e = view_token_blacklist(c, &t, raw, jti, &st)) != ERR_OK)
 		goto out;
-	}
 	log_info("user %lld logged out", (long long)c->user.id);
 	e = view_success(c, "logged out successfully");
 out:

@@ -36,9 +36,7 @@ post(struct ctx *c)
 	struct tok		 t = { NULL };
 	struct db_token_state	 st;
 	const char		*msg, *jti;
-	double			 exp = 0;
 	int64_t			 uid = 0;
-	enum db_rc		 rc;
 	enum err		 e;
 
 	if (tok_decode(c->cfg, raw->s, raw->len, TOK_REFRESH, c->now, &t, &msg) == -1)
@@ -54,12 +52,8 @@ post(struct ctx *c)
 		e = errinfo_set(&c->err, ERR_TOKEN_VIEW, "%s", TOK_MSG_NO_ID);
 		goto out;
 	}
-	(void)tok_claim_num(&t, "exp", &exp);
-	if ((rc = db_token_blacklist(c->db, jti, raw->s, (int64_t)exp, st.family,
-	    c->now)) != DB_OK) {
-		e = view_db_error(c, rc);
+	if ((e = view_token_blacklist(c, &t, raw, jti, &st)) != ERR_OK)
 		goto out;
-	}
 	(void)tok_user_id(&t, &uid);
 	c->audit_user = uid;
 	log_info("refresh token of user %lld blacklisted", (long long)uid);

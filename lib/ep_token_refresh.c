@@ -18,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth.h"
 #include "log.h"
 #include "token.h"
 #include "views.h"
@@ -228,16 +227,8 @@ post(struct ctx *c)
 			e = errinfo_set(&c->err, ERR_NO_ACTIVE_ACCOUNT, NULL);
 			goto out;
 		}
-		switch (auth_revoked(c->cfg, &t, &u)) {
-		case AUTH_VALID:
-			break;
-		case AUTH_REVOKED:
-			e = errinfo_set(&c->err, ERR_TOKEN_VIEW, "%s", TOK_MSG_INVALID);
+		if ((e = view_token_revoked(c, &t, &u)) != ERR_OK)
 			goto out;
-		case AUTH_PASSWORD_CHANGED:
-			e = errinfo_set(&c->err, ERR_PASSWORD_CHANGED, NULL);
-			goto out;
-		}
 	}
 	if (tok_access_from_refresh(c->cfg, &t, (time_t)c->now, &access) == -1) {
 		e = errinfo_set(&c->err, ERR_INTERNAL, NULL);

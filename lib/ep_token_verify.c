@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "auth.h"
 #include "token.h"
 #include "views.h"
 
@@ -63,16 +62,8 @@ post(struct ctx *c)
 			e = view_db_error(c, rc);
 			goto out;
 		}
-		switch (auth_revoked(c->cfg, &t, &u)) {
-		case AUTH_VALID:
-			break;
-		case AUTH_REVOKED:
-			e = errinfo_set(&c->err, ERR_TOKEN_VIEW, "%s", TOK_MSG_INVALID);
+		if ((e = view_token_revoked(c, &t, &u)) != ERR_OK)
 			goto out;
-		case AUTH_PASSWORD_CHANGED:
-			e = errinfo_set(&c->err, ERR_PASSWORD_CHANGED, NULL);
-			goto out;
-		}
 	}
 valid:
 	jout_obj_open(&c->out);

@@ -132,6 +132,33 @@ view_token_state(struct ctx *c, const struct tok *t, struct db_token_state *st)
 }
 
 enum err
+view_token_blacklist(struct ctx *c, const struct tok *t, const struct field_value *raw,
+    const char *jti, const struct db_token_state *st)
+{
+	double		 exp = 0;
+	enum db_rc	 rc;
+
+	(void)tok_claim_num(t, "exp", &exp);
+	if ((rc = db_token_blacklist(c->db, jti, raw->s, (int64_t)exp, st->family,
+	    c->now)) != DB_OK)
+		return view_db_error(c, rc);
+	return ERR_OK;
+}
+
+enum err
+view_token_revoked(struct ctx *c, const struct tok *t, const struct db_user *u)
+{
+	switch (auth_revoked(c->cfg, t, u)) {
+	case AUTH_REVOKED:
+		return errinfo_set(&c->err, ERR_TOKEN_VIEW, "%s", TOK_MSG_INVALID);
+	case AUTH_PASSWORD_CHANGED:
+		return errinfo_set(&c->err, ERR_PASSWORD_CHANGED, NULL);
+	default:
+		return ERR_OK;
+	}
+}
+
+enum err
 view_hash_password(struct ctx *c, const struct field_value *pw, const char *field,
     char *out, size_t outsz)
 {

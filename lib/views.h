@@ -85,6 +85,20 @@ enum err view_token_outstand(struct ctx *c, int64_t id, const char *refresh);
 enum err view_token_state(struct ctx *c, const struct tok *t, struct db_token_state *st);
 
 /*
+ * RefreshToken.blacklist() of t (raw: its text, jti: its jti), with the
+ * family st names, at c->now.  ERR_OK, or the database's error.
+ */
+enum err view_token_blacklist(struct ctx *c, const struct tok *t, const struct field_value *raw,
+	    const char *jti, const struct db_token_state *st);
+
+/*
+ * The token views' answer to a token of user u that auth_revoked() refuses
+ * (ERR_TOKEN_VIEW "Token is invalid or expired", ERR_PASSWORD_CHANGED), or
+ * ERR_OK.
+ */
+enum err view_token_revoked(struct ctx *c, const struct tok *t, const struct db_user *u);
+
+/*
  * Hash a new password into out.  The password rules of [password]
  * (pwrules.h, Django's validators) come first, their messages under field
  * (400); a passphrase crypt(3) cannot take is the client's 400 on field.
