@@ -62,6 +62,7 @@ reuse(struct ctx *c, const struct tok *t, const struct db_token_state *st)
 	    "blacklisted (client %s)", c->now - st->rotated_at, st->family, (long long)uid,
 	    c->client);
 	view_audit(c, "refresh_reuse", uid, 0, AUDIT_FAILED);
+	c->audit_user = uid;
 	if ((rc = db_token_blacklist(c->db, tok_claim_str(t, "jti"), raw->s, (int64_t)exp,
 	    st->family, c->now)) != DB_OK)
 		return view_db_error(c, rc);
