@@ -70,7 +70,7 @@ main(void)
 	struct cfg	 c;
 	struct db_user	 u;
 	struct tok	 t;
-	char		 err[256], out[33];
+	char		 err[256] = "", out[33];
 	size_t		 i;
 
 	ok(cfg_load_text(&c, "secret_key = " KEY "\n", NULL, err, sizeof(err)) == 0, "config");

@@ -515,7 +515,7 @@ main(void)
 	struct cfg	 c;
 	struct verr	 v;
 	struct buf	 up = BUF_INIT;
-	char		 err[256], text[256];
+	char		 err[256] = "", text[256];
 	const char	*e;
 	size_t		 i, j, n, found = 0, upper = 0, total = 0;
 	int		 rc, want;

@@ -88,7 +88,7 @@ main(void)
 	struct cfg	 c;
 	struct db_user	 u;
 	struct buf	 b = BUF_INIT;
-	char		 err[256], tok[64];
+	char		 err[256] = "", tok[64];
 	int64_t		 id;
 	size_t		 i;
 

@@ -144,7 +144,7 @@ int
 main(void)
 {
 	struct cfg	 c;
-	char		 out[1200], ra[32], err[256];
+	char		 out[1200], ra[32], err[256] = "";
 	size_t		 i;
 	long		 w;
 

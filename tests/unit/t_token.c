@@ -763,7 +763,7 @@ key_rotation(const struct cfg *original)
 {
 	struct cfg	 c;
 	struct tok	 t;
-	char		 err[256], *r = NULL, *a = NULL;
+	char		 err[256] = "", *r = NULL, *a = NULL;
 	const char	*msg;
 	size_t		 i, j;
 	int		 rc, want;
@@ -842,7 +842,7 @@ main(void)
 	struct cfg	 c;
 	struct tok	 t;
 	struct buf	 b = BUF_INIT;
-	char		 err[256], payload[512], *r = NULL, *a = NULL, *a2 = NULL;
+	char		 err[256] = "", payload[512], *r = NULL, *a = NULL, *a2 = NULL;
 	const char	*msg;
 	double		 now = (double)time(NULL);
 	int64_t		 id;
@@ -978,8 +978,6 @@ main(void)
 		tok_free(&t);
 	}
 	key_rotation(&c);
-	buf_free(&b);
-	cfg_free(&c);
 	/*
 	 * simplejwt 5.3's for_user with CHECK_REVOKE_TOKEN: hash_password after
 	 * user_id, in the refresh token and the access token made from it.
@@ -1021,5 +1019,7 @@ main(void)
 	tok_str_free(r);
 	tok_str_free(a);
 	r = a = NULL;
+	buf_free(&b);
+	cfg_free(&c);
 	return tap_done();
 }
