@@ -189,6 +189,14 @@ def admin_env(s, extra=None):
     return e
 
 
+def login(s, email, password='Secret-pass-1'):
+    """POST login: (access, refresh); an AssertionError unless 200."""
+    r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': password})
+    if r.status != 200:
+        raise AssertionError('login failed: %r' % r)
+    return r.json['access'], r.json['refresh']
+
+
 def admin_cli(s, *args, env=None, input=None):
     """Run jwtauth-admin ARGS against stack s (stdin a pipe, never a terminal):
     (status, stdout, stderr)."""

@@ -11,8 +11,8 @@ import subprocess
 
 import harness
 from harness import SECRET
-from api import (BEARER, P_LOGIN, P_PROFILE, P_REFRESH, P_RESET, P_SEND_RESET, P_VERIFY, b64url, check, claims,
-                 errors, forge, invalid, jwt_parts, mails_since, register, reset_secrets)
+from api import (BEARER, P_PROFILE, P_REFRESH, P_RESET, P_SEND_RESET, P_VERIFY, b64url, check, claims,
+                 errors, forge, invalid, jwt_parts, login, mails_since, register, reset_secrets)
 
 NEW = 'e2e-new-key-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 
@@ -33,13 +33,6 @@ def kid_header(kid):
 def signed_by(tok, key):
     si, _, sig = tok.rpartition('.')
     return hmac.compare_digest(b64url(hmac.new(key.encode(), si.encode(), hashlib.sha256).digest()), sig)
-
-
-def login(s, email, password='Secret-pass-1'):
-    r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': password})
-    if r.status != 200:
-        raise AssertionError('login failed: %r' % r)
-    return r.json['access'], r.json['refresh']
 
 
 def profile(s, access):

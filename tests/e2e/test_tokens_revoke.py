@@ -9,7 +9,7 @@ import time
 import harness
 from api import (ALLOW_POST, BEARER, CT_DRF, CT_SEED, P_CHANGE, P_LOGIN, P_PROFILE, P_REFRESH, P_RESET,
                  P_SEND_RESET, P_VERIFY, admin_cli, admin_user, check, claims, errors, forge, invalid,
-                 jwt_parts, mails_since, new_email, p_admin_user, register, reset_secrets, vary_accept)
+                 jwt_parts, login, mails_since, new_email, p_admin_user, register, reset_secrets, vary_accept)
 
 P_BLACKLIST = '/api/user/token/blacklist/'
 P_LOGOUT = '/api/user/logout/'
@@ -21,13 +21,6 @@ PW_CHANGED = {'detail': "The user's password has been changed.", 'code': 'passwo
 
 def bearer(tok):
     return {'Authorization': 'Bearer ' + tok}
-
-
-def login(s, email, password='Secret-pass-1'):
-    r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': password})
-    if r.status != 200:
-        raise AssertionError('login failed: %r' % r)
-    return r.json['access'], r.json['refresh']
 
 
 def outstanding(s, jti):
