@@ -8,8 +8,51 @@ from api import P_LOGIN, P_PROFILE, P_REFRESH, P_REGISTER, P_VERIFY, check, erro
 from test_routes import endpoints
 
 
+# What each front end answers itself to a request whose worker died while answering it: a JSON
+# 503 (the seed's body, Retry-After) where the web server lets a configuration say so; where it
+# cannot, the documented answer (README "A worker dies").
+WEB_DOWN = {'detail': 'Service temporarily unavailable, try again later.', 'code': 'service_unavailable'}
+
+
+def in_flight_answer(mode):
+    """(status, needs Retry-After) of the web server's own answer to a request whose worker
+    was killed in flight, with the shipped configuration's JSON error documents."""
+    if mode.startswith('lighttpd'):
+        return 500, False       # lighttpd keeps its status and adds no header to its error file
+    return 503, True
+
+
+def worker_pids(s, name):
+    """The jwtauth-NAME processes that answer requests (not the spawn-fcgi modes' supervising
+    parent, which a kill must leave alone)."""
+    procs = descendants(s.web.proc.p.pid)
+    found = {pid: v for pid, v in procs.items() if 'jwtauth-%s' % name in v[1]}
+    if s.mode.endswith('spawn') or s.mode.endswith('proxy-fcgi'):
+        return [pid for pid, (ppid, cmd) in found.items() if ppid in found]
+    return [pid for pid, (ppid, cmd) in found.items() if ppid not in found]
+
+
+def answer_kind(s, r):
+    """'normal', 'json503' (the binary's or the web server's JSON 503 with Retry-After),
+    'in-flight' (the documented answer of the front end), or what else it was."""
+    if isinstance(r, str):
+        return 'exception ' + r
+    if r.status == 200 and r.json and 'access' in r.json:
+        return 'normal'
+    ctype = r.header('Content-Type') or ''
+    json_ok = ctype.startswith('application/json') and r.json in (errors(**WEB_DOWN), WEB_DOWN)
+    if r.status == 503 and json_ok and r.header('Retry-After'):
+        return 'json503'
+    status, retry = in_flight_answer(s.mode)
+    if r.status == status and json_ok and (r.header('Retry-After') is not None) == retry:
+        return 'in-flight'
+    return '%d %s %r' % (r.status, ctype, r.text[:80])
+
+
 def t_worker_killed(s, t):
-    """A worker killed with SIGKILL under load is replaced; the next requests succeed."""
+    """A worker killed with SIGKILL under load is replaced; the next requests succeed.  The
+    requests it was answering get a clean JSON answer from the web server (a 503 where the
+    web server allows it), never an HTML page."""
     import os
     import signal
     email, uid, access, _ = register(s)
@@ -17,23 +60,20 @@ def t_worker_killed(s, t):
     stop = []
     seen = []
 
+    def ask():
+        try:
+            return s.request('POST', P_LOGIN, json_body=body, timeout=20)
+        except Exception as e:      # a connection cut with the worker
+            return type(e).__name__
+
     def load():
         while not stop:
-            try:
-                seen.append(s.request('POST', P_LOGIN, json_body=body, timeout=20).status)
-            except Exception as e:      # a connection cut with the worker
-                seen.append(type(e).__name__)
+            seen.append(ask())
     th = [threading.Thread(target=load) for _ in range(4)]
     for x in th:
         x.start()
     time.sleep(1.0)
-    procs = descendants(s.web.proc.p.pid)
-    login = {pid: v for pid, v in procs.items() if 'jwtauth-login' in v[1]}
-    # A worker: a login process whose parent is not itself a login process (the
-    # spawn-fcgi modes run a supervising parent that must be left alone here).
-    workers = [pid for pid, (ppid, cmd) in login.items() if ppid not in login] \
-        if not s.mode.endswith('spawn') and not s.mode.endswith('proxy-fcgi') \
-        else [pid for pid, (ppid, cmd) in login.items() if ppid in login]
+    workers = worker_pids(s, 'login')
     killed = None
     if workers:
         killed = workers[0]
@@ -52,7 +92,11 @@ def t_worker_killed(s, t):
     if cgi:
         t.skip('a login worker was running and was killed', no_worker)
     else:
-        t.ok(killed is not None, 'a login worker was running and was killed', login)
+        t.ok(killed is not None, 'a login worker was running and was killed', workers)
+    kinds = [answer_kind(s, r) for r in seen]
+    t.ok(all(k in ('normal', 'json503', 'in-flight') for k in kinds),
+         'under load: every answer is the normal one or the documented JSON answer (%d requests, %d not normal)'
+         % (len(kinds), sum(1 for k in kinds if k != 'normal')), [k for k in kinds if k != 'normal'][:10])
     deadline = time.time() + 15
     while time.time() < deadline and s.request('POST', P_LOGIN, json_body=body).status != 200:
         time.sleep(0.2)
@@ -64,6 +108,41 @@ def t_worker_killed(s, t):
     elif killed is not None:
         now = set(pid for pid, v in descendants(s.web.proc.p.pid).items() if 'jwtauth-login' in v[1])
         t.ok(killed not in now and now, 'the killed pid is gone and others serve', now)
+
+    # A request certainly in flight: the database frozen holds it in its worker (for [db]
+    # connect_timeout), and every login worker is killed then; CGI processes alike.
+    answers = []
+    s.db.freeze()
+    try:
+        th = [threading.Thread(target=lambda: answers.append(ask())) for _ in range(2)]
+        for x in th:
+            x.start()
+        deadline = time.time() + 4
+        held = []
+        while time.time() < deadline and len(held) < 1:
+            time.sleep(0.3)
+            held = worker_pids(s, 'login')
+        time.sleep(0.3)
+        held = worker_pids(s, 'login')
+        for pid in held:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    finally:
+        s.db.thaw()
+    for x in th:
+        x.join()
+    kinds = [answer_kind(s, r) for r in answers]
+    status, retry = in_flight_answer(s.mode)
+    t.ok('in-flight' in kinds or 'json503' in kinds and status == 503,
+         'a request whose worker was killed: the web server answers %d with the seed\'s JSON body%s'
+         % (status, ', Retry-After' if retry else ''), '%d killed; answers: %s' % (len(held), kinds))
+    t.ok(all(k in ('normal', 'json503', 'in-flight') for k in kinds), 'and nothing else', kinds)
+    deadline = time.time() + 15
+    while time.time() < deadline and s.request('POST', P_LOGIN, json_body=body).status != 200:
+        time.sleep(0.2)
+    t.eq(s.request('POST', P_LOGIN, json_body=body).status, 200, 'then logins succeed again')
 
 
 def t_dead_backend(s, t):
