@@ -19,7 +19,7 @@ def in_flight_answer(mode):
     was killed in flight, with the shipped configuration's JSON error documents."""
     if mode.startswith('lighttpd'):
         return 500, False       # lighttpd keeps its status and adds no header to its error file
-    return 503, True
+    return 503, True            # Apache: ErrorDocument to errors/503.asis (mod_asis)
 
 
 def worker_pids(s, name):
@@ -143,6 +143,15 @@ def t_worker_killed(s, t):
     while time.time() < deadline and s.request('POST', P_LOGIN, json_body=body).status != 200:
         time.sleep(0.2)
     t.eq(s.request('POST', P_LOGIN, json_body=body).status, 200, 'then logins succeed again')
+    # The error documents replace only the web server's own answers: the binaries' 4xx bodies
+    # come through (their 503 too: t_database_reconnect).
+    r = s.request('GET', P_PROFILE + '?format=xml')
+    check(t, r, 404, errors(detail='Not found.'), "the binary's own 404 body comes through")
+    r = s.request('GET', '/api/user/nope/')
+    t.ok(r.status == 404 and '<h1>Not Found</h1>' in r.text, "and its Django-like HTML 404 page", r)
+    r = s.request('GET', P_PROFILE)
+    check(t, r, 401, errors(detail='Authentication credentials were not provided.'),
+          "the binary's own 401 body comes through")
 
 
 def t_dead_backend(s, t):
