@@ -383,7 +383,7 @@ def t_database_frozen(s, t):
         s.db.freeze()
         frozen = time.time()
         try:
-            time.sleep(3 * DB_TIMEOUT)
+            time.sleep(2 * DB_TIMEOUT + 0.5)
         finally:
             s.db.thaw()
         thawed = time.time()
