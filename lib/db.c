@@ -327,20 +327,23 @@ db_begin(struct db *db)
 {
 	static const char *const	 q[] = { SQL_TX_ISOLATION, SQL_TX_BEGIN };
 	size_t				 i;
-	double				 started = mono();
+	double				 started;
 
 	if (db->conn == NULL && db_connect(db) == -1) {
 		db->code = CR_CONNECTION_ERROR;
 		return -1;
 	}
-	for (i = 0; i < nitems(q); i++)
+	for (i = 0; i < nitems(q); i++) {
+		started = mono();
 		if (mysql_real_query(db->conn, q[i], strlen(q[i])) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("%s: %u %s", q[i], db->code, mysql_error(db->conn));
-			if (lost(db->code) || ran_into_timeout(db, started))
+			/* A timeout first: db_tx() must not connect again for it. */
+			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
 			return -1;
 		}
+	}
 	return 0;
 }
 
@@ -384,7 +387,7 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 		if (mysql_commit(db->conn) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("commit: %u %s", db->code, mysql_error(db->conn));
-			if (lost(db->code) || ran_into_timeout(db, started))
+			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
 			else
 				(void)mysql_rollback(db->conn);
