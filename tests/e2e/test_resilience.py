@@ -328,11 +328,11 @@ def t_database_restart(s, t):
         warm = load.warm(t)
         s.db.kill()
         killed = time.time()
-        time.sleep(2.0)
+        time.sleep(1.0)
         launched = time.time()
         s.db.start_again()      # returns when mariadb-admin ping answers (polled every 50 ms)
         up = time.time()
-        time.sleep(2.0)
+        time.sleep(1.5)
         seen = load.stop()
     finally:
         if s.db.proc is None:
@@ -388,7 +388,7 @@ def t_database_frozen(s, t):
         finally:
             s.db.thaw()
         thawed = time.time()
-        time.sleep(2.0)
+        time.sleep(1.5)
         seen = load.stop()
     finally:
         sib.stop()
