@@ -139,6 +139,10 @@ def t_worker_killed(s, t):
          'a request whose worker was killed: the web server answers %d with the seed\'s JSON body%s'
          % (status, ', Retry-After' if retry else ''), '%d killed; answers: %s' % (len(held), kinds))
     t.ok(all(k in ('normal', 'json503', 'in-flight') for k in kinds), 'and nothing else', kinds)
+    if status != 503:
+        t.skip('a request whose worker was killed gets a JSON 503 with Retry-After',
+               '%s keeps the status of its own error (500) and cannot add a header to its error file '
+               '(README: A worker dies)' % s.mode)
     deadline = time.time() + 15
     while time.time() < deadline and s.request('POST', P_LOGIN, json_body=body).status != 200:
         time.sleep(0.2)
