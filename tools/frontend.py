@@ -15,7 +15,8 @@ NAME is one of
     apache-cgi         Apache's mod_cgi, laid out as on shared hosting (.htaccess)
     apache-proxy-fcgi  spawn-fcgi processes on unix sockets, mod_proxy_fcgi in front
 --share is the directory holding endpoints.list, lighttpd-conf/, apache-conf/ and
-www/ (the admin page, served at /admin/) ($datadir/jwtauth after make install);
+www/ (the admin page, served at /admin/, and errors/, the JSON error documents of
+jwtauth-errors.conf) ($datadir/jwtauth after make install);
 repeat it to search several (a build directory, which holds the generated
 configurations, then the source tree).  --setenv passes variables to the
 binaries (e.g. ASAN_OPTIONS).  The binaries find the configuration through
