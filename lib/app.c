@@ -357,8 +357,10 @@ app_serve(const struct endpoint *ep, const struct cfg *cfg, struct db *db, struc
 		resp.status = 500;
 		http_set_header(&resp, "Content-Type", "application/json");
 		buf_puts(&resp.body, "{\"detail\":\"A server error occurred.\"}");
-	} else
+	} else {
+		db_request(db);
 		handle(ep, cfg, db, &req, &resp);
+	}
 	if (!buf_ok(&resp.body)) {
 		log_err("out of memory building the response");
 		buf_reset(&resp.body);

@@ -60,6 +60,7 @@ static const struct key keys[] = {
 	{ "db", "user", K_STR, S(db_user), "jwtauth", 0, 0 },
 	{ "db", "password", K_SECRET, S(db_password), "", 0, 0 },
 	{ "db", "connect_timeout", K_LONG, S(db_connect_timeout), "5", 1, 300 },
+	{ "db", "retry_after", K_LONG, S(db_retry_after), "1", 1, 3600 },
 	{ "mail", "backend", K_STR, S(mail_backend_raw), "smtp", 0, 0 },
 	{ "mail", "url", K_STR, S(mail_url), "smtp://smtp.gmail.com:587", 0, 0 },
 	{ "mail", "user", K_STR, S(mail_user), "", 0, 0 },

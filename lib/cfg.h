@@ -66,6 +66,7 @@ struct cfg {
 	char	*db_user;
 	char	*db_password;		/* wiped by cfg_free */
 	long	 db_connect_timeout;	/* seconds */
+	long	 db_retry_after;	/* seconds: Retry-After of a 503 for the database */
 	/* [mail] */
 	char	*mail_backend_raw;	/* "smtp" or "file" */
 	enum cfg_mail_backend mail_backend;

@@ -7,12 +7,19 @@
  * is idempotent or provably did not run.  Inside a transaction (db_tx())
  * no statement is retried alone: the transaction is run again whole, or
  * not at all.
+ *
+ * A database that does not answer (stopped with SIGSTOP, a dead host) costs
+ * one request one [db] connect_timeout at most: a connect or a statement
+ * that ran into the timeout is never retried (it may have run), and every
+ * later call of the same request fails at once (db_request() starts the
+ * next).  A server that is down refuses at once: each request tries again.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 
 #include <mysql.h>
@@ -32,6 +39,7 @@ struct db {
 	MYSQL			*conn;
 	MYSQL_STMT		*stmt[SQL__MAX];
 	int			 in_tx;		/* inside db_tx(): no retry of one statement */
+	int			 timed_out;	/* this request ran into the timeout: fail at once */
 	unsigned int		 code;		/* the last failure's error number */
 	uint64_t		 affected;	/* rows the last statement without a result changed */
 };
@@ -73,6 +81,33 @@ db_free(struct db *db)
 	free(db);
 }
 
+/* CLOCK_MONOTONIC in seconds. */
+static double
+mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Whether a failure after started (mono()) was the timeout firing: a
+ * server that is gone answers within milliseconds, one that does not
+ * answer costs the whole timeout.  Then the request fails at once from now.
+ */
+static int
+ran_into_timeout(struct db *db, double started)
+{
+	if (mono() - started < 0.8 * (double)db->cfg->db_connect_timeout)
+		return 0;
+	if (!db->timed_out)
+		log_err("the database did not answer within %ld s: failing this request",
+		    db->cfg->db_connect_timeout);
+	db->timed_out = 1;
+	return 1;
+}
+
 /* Connect with utf8mb4 and no auto-reconnect.  0 or -1. */
 static int
 db_connect(struct db *db)
@@ -81,7 +116,10 @@ db_connect(struct db *db)
 	unsigned int		 timeout = (unsigned int)c->db_connect_timeout;
 	my_bool			 off = 0;
 	const char		*sock = c->db_socket[0] != '\0' ? c->db_socket : NULL;
+	double			 started = mono();
 
+	if (db->timed_out)
+		return -1;
 	if ((db->conn = mysql_init(NULL)) == NULL)
 		return -1;
 	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
@@ -95,9 +133,31 @@ db_connect(struct db *db)
 		log_err("connect to %s: %s", sock ? sock : c->db_host, mysql_error(db->conn));
 		mysql_close(db->conn);
 		db->conn = NULL;
+		(void)ran_into_timeout(db, started);
 		return -1;
 	}
 	return 0;
+}
+
+void
+db_request(struct db *db)
+{
+	struct pollfd	 pfd;
+
+	db->timed_out = 0;
+	if (db->conn == NULL)
+		return;
+	/*
+	 * An idle connection has nothing to read: readable or hung up, the
+	 * server closed it (restarted, KILL, wait_timeout).  Connect afresh
+	 * now, so that a statement that is not run twice (an INSERT) does not
+	 * meet the dead connection and fail.
+	 */
+	memset(&pfd, 0, sizeof(pfd));
+	pfd.fd = (int)mysql_get_socket(db->conn);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0 || poll(&pfd, 1, 0) != 0)
+		db_disconnect(db);
 }
 
 /* Errors after which the connection or the statement handle is gone. */
@@ -126,10 +186,12 @@ db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 	unsigned int	 code = 0;
 	int		 attempt, executed, rc;
 	enum db_rc	 out = DB_ERR;
+	double		 started;
 
 	db->code = 0;
 	for (attempt = 0; attempt < 2; attempt++) {
 		executed = 0;
+		started = mono();
 		if (db->conn == NULL && (db->in_tx || db_connect(db) == -1))
 			return DB_ERR;
 		if ((st = db->stmt[id]) == NULL) {
@@ -223,6 +285,11 @@ retry:
 		db->code = code;
 		if (!lost(code))
 			return DB_ERR;
+		/* Waited the whole timeout: never again in this request. */
+		if (ran_into_timeout(db, started)) {
+			db_disconnect(db);
+			return DB_ERR;
+		}
 		/* A transaction dies with its connection: db_tx() decides. */
 		if (db->in_tx) {
 			db_disconnect(db);
@@ -260,19 +327,23 @@ db_begin(struct db *db)
 {
 	static const char *const	 q[] = { SQL_TX_ISOLATION, SQL_TX_BEGIN };
 	size_t				 i;
+	double				 started;
 
 	if (db->conn == NULL && db_connect(db) == -1) {
 		db->code = CR_CONNECTION_ERROR;
 		return -1;
 	}
-	for (i = 0; i < nitems(q); i++)
+	for (i = 0; i < nitems(q); i++) {
+		started = mono();
 		if (mysql_real_query(db->conn, q[i], strlen(q[i])) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("%s: %u %s", q[i], db->code, mysql_error(db->conn));
-			if (lost(db->code))
+			/* A timeout first: db_tx() must not connect again for it. */
+			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
 			return -1;
 		}
+	}
 	return 0;
 }
 
@@ -289,8 +360,11 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 {
 	enum db_rc	 rc;
 	int		 attempt;
+	double		 started;
 
 	for (attempt = 0; attempt < 3; attempt++) {
+		if (db->timed_out)
+			return DB_ERR;
 		if (db_begin(db) == -1) {
 			if (lost(db->code))
 				continue;
@@ -309,10 +383,11 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 				continue;
 			return rc;
 		}
+		started = mono();
 		if (mysql_commit(db->conn) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("commit: %u %s", db->code, mysql_error(db->conn));
-			if (lost(db->code))
+			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
 			else
 				(void)mysql_rollback(db->conn);

@@ -43,6 +43,11 @@ struct db;
 struct db	*db_new(const struct cfg *cfg);
 /* Close and free; db may be NULL. */
 void		 db_free(struct db *db);
+/*
+ * A request starts: forget the last one's timeout (see db.c), and drop a
+ * connection the server has closed meanwhile.
+ */
+void		 db_request(struct db *db);
 
 enum db_rc	 db_user_by_email(struct db *db, const char *email, size_t len, struct db_user *u);
 enum db_rc	 db_user_by_id(struct db *db, int64_t id, struct db_user *u);

@@ -163,6 +163,9 @@ render_view(struct ctx *c, enum err e)
 			error_detail(c, e, &j);
 		if (r->status == 401)
 			http_set_header(r, "WWW-Authenticate", "Bearer realm=\"api\"");
+		/* The database is unavailable: worth trying again soon. */
+		if (e == ERR_UNAVAILABLE && c->err.retry_after <= 0)
+			c->err.retry_after = c->cfg->db_retry_after;
 		/* DRF's exception_handler: Retry-After for an exception with a wait. */
 		if (c->err.retry_after > 0)
 			http_set_header(r, "Retry-After", "%ld", c->err.retry_after);

@@ -15,7 +15,8 @@ NAME is one of
     apache-cgi         Apache's mod_cgi, laid out as on shared hosting (.htaccess)
     apache-proxy-fcgi  spawn-fcgi processes on unix sockets, mod_proxy_fcgi in front
 --share is the directory holding endpoints.list, lighttpd-conf/, apache-conf/ and
-www/ (the admin page, served at /admin/) ($datadir/jwtauth after make install);
+www/ (the admin page, served at /admin/, and errors/, the JSON error documents of
+jwtauth-errors.conf) ($datadir/jwtauth after make install);
 repeat it to search several (a build directory, which holds the generated
 configurations, then the source tree).  --setenv passes variables to the
 binaries (e.g. ASAN_OPTIONS).  The binaries find the configuration through
@@ -64,7 +65,9 @@ SERVERS = ('lighttpd-fastcgi', 'lighttpd-cgi', 'lighttpd-spawn', 'apache-fcgid',
 # The admin page's files (www/admin/), served at /admin/.
 ADMIN_FILES = ('index.html', 'admin.css', 'admin.js')
 APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers', 'rewrite', 'cgi',
-                  'fcgid', 'proxy', 'proxy_fcgi')
+                  'fcgid', 'proxy', 'proxy_fcgi', 'asis')
+# The JSON error document of the shared-hosting layout (www/errors/, Apache's mod_asis).
+APACHE_ERRORS = ('503.asis',)
 
 
 def log(msg):
@@ -204,6 +207,7 @@ def lighttpd(a, env, conf_name):
         'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-%s.conf' % conf_name),
         'var.jwtauth_www = "%s"' % share_file(a, 'www'),
         'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-admin.conf'),
+        'include "%s"' % share_file(a, 'lighttpd-conf', 'jwtauth-errors.conf'),
     ] + ['include "%s"' % f for f in a.include]
     if conf_name == 'cgi' and env:
         # mod_cgi gives the CGI programs a fresh environment.
@@ -253,6 +257,9 @@ def apache(a, env, mode):
         os.makedirs(os.path.join(www, 'admin'))
         for name in ADMIN_FILES:                   # the admin page, as a user uploads it
             shutil.copy(share_file(a, 'www', 'admin', name), os.path.join(www, 'admin', name))
+        os.makedirs(os.path.join(www, 'jwtauth-errors'))
+        for name in APACHE_ERRORS:                 # the error document, likewise
+            shutil.copy(share_file(a, 'www', 'errors', name), os.path.join(www, 'jwtauth-errors', name))
         wrappers = False
         for ep in endpoints(a):
             src = os.path.join(a.libexec, 'jwtauth-%s' % ep)
@@ -282,7 +289,8 @@ def apache(a, env, mode):
                   'Define JWTAUTH_RUNDIR "%s"' % os.path.join(a.state, 'spawn'),
                   'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-%s.conf' % mode),
                   'Define JWTAUTH_WWW "%s"' % share_file(a, 'www'),
-                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-admin.conf')]
+                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-admin.conf'),
+                  'Include "%s"' % share_file(a, 'apache-conf', 'jwtauth-errors.conf')]
     lines += ['Include "%s"' % f for f in a.include]
     os.makedirs(os.path.join(root, 'fcgid'), exist_ok=True)
     if os.getuid() == 0:

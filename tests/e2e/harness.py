@@ -106,6 +106,24 @@ class MariaDB:
                                   capture_output=True).returncode == 0
         wait_for(up, 60, 'mariadbd')
 
+    def ping(self):
+        """Whether mariadb-admin ping answers (no wait beyond its own)."""
+        return subprocess.run(['mariadb-admin', '--no-defaults', '--connect-timeout=1', '-S', self.sock,
+                               'ping'], capture_output=True).returncode == 0
+
+    def kill(self):
+        """SIGKILL mariadbd (a crash: no clean shutdown); start_again() recovers it."""
+        os.kill(self.proc.p.pid, signal.SIGKILL)
+        self.proc.p.wait()
+        self.proc = None
+
+    def freeze(self):
+        """SIGSTOP mariadbd: it holds its connections and answers nothing."""
+        os.kill(self.proc.p.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.proc.p.pid, signal.SIGCONT)
+
     def sql(self, text, db='jwtauth'):
         argv = ['mariadb', '--no-defaults', '-S', self.sock, '--batch', '--skip-column-names']
         if db:

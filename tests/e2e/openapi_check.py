@@ -273,7 +273,7 @@ def run(spec, answers_path, complete):
                 problems = check_answer(doc, resp, a)
                 if problems:
                     invalid[(key, mk, st)].append('%s %s: %s' % (where, a['path'], '; '.join(problems)))
-            elif st in web and a['kind'] != 'json':
+            elif st in web:
                 web_seen['%s %s' % (a['method'], st)] += 1
                 problems = check_answer(doc, doc.deref(web[st]), a)
                 if problems:

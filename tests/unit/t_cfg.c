@@ -32,6 +32,8 @@ static const struct {
 	{ "secret_key = " KEY "\naccess_token_lifetime = 0\n", { NULL }, "from 1 to" },
 	{ "secret_key = " KEY "\naccess_token_lifetime = 5m\n", { NULL }, "integer" },
 	{ "secret_key = " KEY "\n[db]\nport = 70000\n", { NULL }, "db.port" },
+	{ "secret_key = " KEY "\n[db]\nretry_after = 0\n", { NULL }, "db.retry_after" },
+	{ "secret_key = " KEY "\n[db]\nconnect_timeout = 0\n", { NULL }, "db.connect_timeout" },
 	{ "secret_key = " KEY "\npassword_hash = md5\n", { NULL }, "password_hash" },
 	{ "secret_key = " KEY "\n[mail]\nbackend = sendmail\n", { NULL }, "mail.backend" },
 	{ "secret_key = " KEY "\n", { "JWTAUTH_DB_PORT=x", NULL }, "JWTAUTH_DB_PORT" },
@@ -218,6 +220,22 @@ main(void)
 		is_int(c.audit_enabled, 0, "audit.enabled = 0");
 		is_int(c.audit_ua_length, 40, "audit.user_agent_length");
 		is_int(c.audit_retention_days, 0, "JWTAUTH_AUDIT_RETENTION_DAYS wins over the file");
+		cfg_free(&c);
+	}
+
+	/* [db] timeouts: the defaults, then from the file and the environment. */
+	{
+		const char *denv[] = { "JWTAUTH_DB_RETRY_AFTER=3", NULL };
+
+		ok(cfg_load_text(&c, "secret_key = " KEY "\n", NULL, err, sizeof(err)) == 0,
+		    "[db] defaults: %s", err);
+		is_int(c.db_connect_timeout, 5, "db.connect_timeout default");
+		is_int(c.db_retry_after, 1, "db.retry_after default");
+		cfg_free(&c);
+		ok(cfg_load_text(&c, "secret_key = " KEY "\n[db]\nconnect_timeout = 2\nretry_after = 2\n",
+		    denv, err, sizeof(err)) == 0, "[db] timeouts: %s", err);
+		is_int(c.db_connect_timeout, 2, "db.connect_timeout from the file");
+		is_int(c.db_retry_after, 3, "JWTAUTH_DB_RETRY_AFTER wins over the file");
 		cfg_free(&c);
 	}
 
