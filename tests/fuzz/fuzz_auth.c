@@ -32,7 +32,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_auth", LOG_ERR);
-	if (cfg_load_text(&cfg, "secret_key = " KEY "\n[keys]\ncurrent = k1\n"
+	if (cfg_load_text(&cfg, "[keys]\ncurrent = k1\n"
 	    "key1_id = k1\nkey1_secret = " KEY "\nkey1_legacy = 1\n"
 	    "key2_id = k2\nkey2_secret = " KEY2 "\n[tokens]\ncheck_revoke_token = 1\n",
 	    NULL, err, sizeof(err)) == -1) {
