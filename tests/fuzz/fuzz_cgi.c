@@ -39,13 +39,15 @@ static const struct ep_action actions[] = {
 	{ "name", 1, 0, "Name" },
 };
 
-/* {"name": ..., "email": ...}: the validated fields. */
+/* {"name": ..., "email": ...}: the validated fields (PUT: those given). */
 static enum err
 echo(struct ctx *c)
 {
 	jout_obj_open(&c->out);
-	jout_kv(&c->out, "name", c->in[F_NAME].s);
-	jout_kv(&c->out, "email", c->in[F_EMAIL].s);
+	if (c->present & (1u << F_NAME))
+		jout_kv(&c->out, "name", c->in[F_NAME].s);
+	if (c->present & (1u << F_EMAIL))
+		jout_kv(&c->out, "email", c->in[F_EMAIL].s);
 	jout_obj_close(&c->out);
 	c->status = 201;
 	return ERR_OK;
