@@ -46,7 +46,8 @@ http_decode_path(const char *raw, size_t n)
 	}
 	/* Re-quote invalid UTF-8 one byte at a time (same result as Python's range quoting). */
 	i = 0;
-	while (buf_ok(&dec) && py_utf8_error(dec.p + i, dec.len - i, &pos, &why) == 0) {
+	while (buf_ok(&dec) && dec.len > i &&
+	    py_utf8_error(dec.p + i, dec.len - i, &pos, &why) == 0) {
 		buf_add(&out, dec.p + i, pos);
 		buf_printf(&out, "%%%02X", (unsigned char)dec.p[i + pos]);
 		i += pos + 1;
