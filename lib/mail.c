@@ -141,12 +141,17 @@ send_file(const struct cfg *c, const struct buf *msg, char *why, size_t whysz)
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
+	/* A full disk may show only here (delayed allocation): the file is closed below. */
+	if (fsync(fd) == -1) {
 		(void)snprintf(why, whysz, "writing the mail file: %s", strerror(errno));
 		goto out;
 	}
+	w = close(fd);
 	fd = -1;
+	if (w == -1) {
+		(void)snprintf(why, whysz, "writing the mail file: %s", strerror(errno));
+		goto out;
+	}
 	if (rename(tmp, final) == -1) {
 		(void)snprintf(why, whysz, "renaming the mail file: %s", strerror(errno));
 		goto out;
