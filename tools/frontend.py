@@ -65,6 +65,8 @@ SERVERS = ('lighttpd-fastcgi', 'lighttpd-cgi', 'lighttpd-spawn', 'apache-fcgid',
 ADMIN_FILES = ('index.html', 'admin.css', 'admin.js')
 APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers', 'rewrite', 'cgi',
                   'fcgid', 'proxy', 'proxy_fcgi')
+# mod_reqtimeout, enabled by default on Debian: the templates' RequestReadTimeout.
+APACHE_MODULES += ('reqtimeout',)
 
 
 def log(msg):

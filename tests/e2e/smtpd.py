@@ -4,7 +4,8 @@ STARTTLS with the given certificate, AUTH LOGIN/PLAIN for one user, and the
 failures the tests need: --no-tls (STARTTLS not offered), --bad-auth (every
 AUTH refused), --rcpt-code 450|550 (RCPT answered with that code),
 --refuse-starttls (STARTTLS offered, then answered 454), --data-code 451|554
-(the message refused at the end of DATA).
+(the message refused at the end of DATA), --stall-data (the message received,
+then no answer ever: a server hung mid-transfer).
 Each accepted message is written to OUT/<n>.eml with OUT/<n>.env holding
 the envelope as JSON.  Prints "ready <port>" when listening; stops on SIGTERM.
 """
@@ -33,8 +34,9 @@ class RefusingController(Controller):
 
 
 class Handler:
-    def __init__(self, out, rcpt_code, data_code=0):
+    def __init__(self, out, rcpt_code, data_code=0, stall_data=False):
         self.out = out
+        self.stall_data = stall_data
         self.rcpt_code = rcpt_code
         self.data_code = data_code
         self.n = 0
@@ -46,6 +48,8 @@ class Handler:
         return '250 OK'
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall_data:
+            await asyncio.sleep(3600)
         if self.data_code:
             return '%d 4.3.0 message refused by the test server' % self.data_code
         self.n += 1
@@ -71,6 +75,7 @@ def main():
     ap.add_argument('--rcpt-code', type=int, default=0)
     ap.add_argument('--data-code', type=int, default=0)
     ap.add_argument('--refuse-starttls', action='store_true')
+    ap.add_argument('--stall-data', action='store_true')
     a = ap.parse_args()
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -83,7 +88,7 @@ def main():
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(a.cert, a.key)
     c = (RefusingController if a.refuse_starttls else Controller)(
-        Handler(a.out, a.rcpt_code, a.data_code), hostname='127.0.0.1', port=a.port, tls_context=ctx,
+        Handler(a.out, a.rcpt_code, a.data_code, a.stall_data), hostname='127.0.0.1', port=a.port, tls_context=ctx,
                    require_starttls=not a.no_tls, authenticator=authenticator, auth_required=True,
                    auth_require_tls=not a.no_tls)
     c.start()
@@ -93,6 +98,8 @@ def main():
     loop.add_signal_handler(signal.SIGTERM, lambda: stop.done() or stop.set_result(None))
     loop.add_signal_handler(signal.SIGINT, lambda: stop.done() or stop.set_result(None))
     loop.run_until_complete(stop)
+    if a.stall_data:
+        os._exit(0)     # a DATA still hanging would hold Controller.stop() up
     c.stop()
 
 
