@@ -125,3 +125,124 @@ def t_race_change_password(s, t):
     # The session that changed it is kept (README "Revocation on password change").
     r = s.request('GET', P_PROFILE, headers=auth)
     t.eq(r.status, 200, 'the access token of the session that changed it still works')
+
+
+# The shipped limits on slow clients (README "Slow clients and races"): lighttpd's
+# server.max-read-idle (lighttpd-conf/*.conf.in) and Apache's RequestReadTimeout
+# header=10-20,MinRate=500 body=10,MinRate=500 (apache-conf/*.conf.in).
+READ_IDLE = 10
+# Slow connections per front end: lighttpd (one process, event-driven) takes 100;
+# Apache's prefork (tools/frontend.py: MaxRequestWorkers 16) gives each connection a
+# process, so more slow connections than that wait in the listen queue with everyone
+# else (README); 12 leaves room for the other clients.
+SLOW = {'lighttpd': (60, 20, 20), 'apache': (4, 4, 4)}
+# A normal request meanwhile answers within this.  Apache's prefork keeps 2-4 idle
+# processes (frontend.py) and starts more at 1, 2, 4... a second: a request arriving
+# just after the slow clients took the idle ones waits for that (4.7 s measured).
+NORMAL_BOUND = {'lighttpd': 3.0, 'apache': 8.0}
+# A slow client is cut within this of its connecting: READ_IDLE, + 3 s (lighttpd checks
+# once a second; load), + for Apache the wait for a prefork process (its clock starts then).
+CUT_BOUND = {'lighttpd': READ_IDLE + 3, 'apache': READ_IDLE + 8}
+
+
+class Slow:
+    """One slow client: kind 'drip' (request headers a byte a second), 'stall' (part
+    of the headers, then nothing) or 'body' (the headers, one byte of the body, then
+    nothing).  closed: seconds from its opening to the server's close, and what the
+    server said (its first line), once seen."""
+
+    def __init__(self, port, kind):
+        self.kind = kind
+        self.sock = socket.create_connection(('127.0.0.1', port), 10)
+        self.sock.setblocking(False)
+        if kind == 'body':
+            head = ('POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n'
+                    'Content-Length: 200\r\n\r\n{' % P_REGISTER)
+        else:
+            head = 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' % P_LOGIN
+        self.sock.sendall(head.encode())
+        self.opened = time.monotonic()
+        self.closed = None
+
+    def drip(self):
+        if self.closed is None:
+            try:
+                self.sock.send(b'a')
+            except OSError:
+                self.poll(True)
+
+    def poll(self, failed=False):
+        if self.closed is not None:
+            return
+        try:
+            data = self.sock.recv(4096)
+        except BlockingIOError:
+            if not failed:
+                return
+            data = b''
+        except OSError:
+            data = b''
+        self.closed = (time.monotonic() - self.opened, data.split(b'\r\n')[0].decode('latin-1'))
+        self.sock.close()
+
+
+def t_slow_clients(s, t):
+    """Slow clients (slowloris) on the shipped timeouts: the silent ones are cut, the
+    dripping ones too where the server bounds a request's headers in time (Apache), and a
+    normal client is answered within NORMAL_BOUND meanwhile."""
+    family = s.mode.split('-')[0]
+    email, uid, access, _ = register(s)
+    n_drip, n_stall, n_body = SLOW[family]
+    slow = [Slow(s.port, 'drip') for _ in range(n_drip)] + [Slow(s.port, 'stall') for _ in range(n_stall)] + \
+        [Slow(s.port, 'body') for _ in range(n_body)]
+    started = time.monotonic()
+    opened = started - slow[0].opened
+    must_close = [c for c in slow if c.kind != 'drip' or family == 'apache']
+    normal = []
+    next_drip = started + 1
+    try:
+        while time.monotonic() - started < CUT_BOUND[family] + 1:
+            if time.monotonic() >= next_drip:
+                for c in slow:
+                    if c.kind == 'drip':
+                        c.drip()
+                next_drip += 1
+            a = time.monotonic()
+            try:
+                r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'}, timeout=30)
+                normal.append((r.status, time.monotonic() - a, a - started))
+            except Exception as e:
+                normal.append((type(e).__name__, time.monotonic() - a, a - started))
+            for c in slow:
+                c.poll()
+            if all(c.closed is not None for c in must_close) and time.monotonic() - started > READ_IDLE + 1:
+                break
+            time.sleep(0.2)
+        took = time.monotonic() - started
+    finally:
+        for c in slow:
+            if c.closed is None:
+                c.sock.close()
+    worst = max(x for _, x, _ in normal)
+    print('# [%s] slow clients: opened in %.1f s; normal logins over 1 s (latency, at): %s' % (
+        s.mode, opened, ['%.1f@%.1f' % (x, at) for _, x, at in normal if x > 1]), flush=True)
+    t.ok(all(st == 200 for st, _, _ in normal) and worst < NORMAL_BOUND[family],
+         '[%s] %d slow connections open: %d normal logins meanwhile all 200, the slowest in %.2f s (bound %.0f s)'
+         % (s.mode, len(slow), len(normal), worst, NORMAL_BOUND[family]), [x for x in normal if x[0] != 200][:5])
+    for kind in ('stall', 'body', 'drip'):
+        these = [c for c in slow if c.kind == kind]
+        if not these:
+            continue
+        cut = [c.closed[0] for c in these if c.closed is not None]
+        said = sorted(set(c.closed[1] for c in these if c.closed is not None))
+        if kind == 'drip' and family == 'lighttpd':
+            # server.max-read-idle is an idle limit: a byte a second keeps a connection (each
+            # costs lighttpd one descriptor; the headers' size limit ends it).  Reported only.
+            print('# [%s] %d of %d clients sending a header byte a second still connected after %.0f s'
+                  % (s.mode, len(these) - len(cut), len(these), took), flush=True)
+            continue
+        limit = CUT_BOUND[family]
+        t.ok(len(cut) == len(these) and max(cut) < limit,
+             '[%s] %s: all %d cut by the server within %d s (the last after %.1f s; it answered %s)'
+             % (s.mode, kind, len(these), limit, max(cut) if cut else -1, said or 'none'),
+             '%d of %d cut' % (len(cut), len(these)))
