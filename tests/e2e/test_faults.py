@@ -151,13 +151,13 @@ class Slow:
     nothing).  closed: seconds from its opening to the server's close, and what the
     server said (its first line), once seen."""
 
-    def __init__(self, port, kind):
+    def __init__(self, port, kind, body_path=P_REGISTER):
         self.kind = kind
         self.sock = socket.create_connection(('127.0.0.1', port), 10)
         self.sock.setblocking(False)
         if kind == 'body':
             head = ('POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n'
-                    'Content-Length: 200\r\n\r\n{' % P_REGISTER)
+                    'Content-Length: 200\r\n\r\n{' % body_path)
         else:
             head = 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' % P_LOGIN
         self.sock.sendall(head.encode())
@@ -189,16 +189,36 @@ class Slow:
 def t_slow_clients(s, t):
     """Slow clients (slowloris) on the shipped timeouts: the silent ones are cut, the
     dripping ones too where the server bounds a request's headers in time (Apache), and a
-    normal client is answered within NORMAL_BOUND meanwhile."""
+    normal client is answered within NORMAL_BOUND meanwhile.  To measure other loads (the
+    README's figures): JWTAUTH_E2E_SLOW_CLIENTS=DRIP,STALL,BODY (the numbers of each kind),
+    JWTAUTH_E2E_SLOW_BODY=login (the stalled bodies go to the login URL, which the normal
+    clients use, instead of the registration's)."""
     family = s.mode.split('-')[0]
     email, uid, access, _ = register(s)
     n_drip, n_stall, n_body = SLOW[family]
+    if os.environ.get('JWTAUTH_E2E_SLOW_CLIENTS'):
+        n_drip, n_stall, n_body = (int(x) for x in os.environ['JWTAUTH_E2E_SLOW_CLIENTS'].split(','))
+    body_path = P_LOGIN if os.environ.get('JWTAUTH_E2E_SLOW_BODY') == 'login' else P_REGISTER
     slow = [Slow(s.port, 'drip') for _ in range(n_drip)] + [Slow(s.port, 'stall') for _ in range(n_stall)] + \
-        [Slow(s.port, 'body') for _ in range(n_body)]
+        [Slow(s.port, 'body', body_path) for _ in range(n_body)]
     started = time.monotonic()
     opened = started - slow[0].opened
     must_close = [c for c in slow if c.kind != 'drip' or family == 'apache']
     normal = []
+    stop = []
+
+    def client():
+        """A normal client meanwhile: one login after another."""
+        while not stop:
+            a = time.monotonic()
+            try:
+                r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'}, timeout=30)
+                normal.append((r.status, time.monotonic() - a, a - started))
+            except Exception as e:
+                normal.append((type(e).__name__, time.monotonic() - a, a - started))
+            time.sleep(0.2)
+    th = threading.Thread(target=client)
+    th.start()
     next_drip = started + 1
     try:
         while time.monotonic() - started < CUT_BOUND[family] + 1:
@@ -207,19 +227,15 @@ def t_slow_clients(s, t):
                     if c.kind == 'drip':
                         c.drip()
                 next_drip += 1
-            a = time.monotonic()
-            try:
-                r = s.request('POST', P_LOGIN, json_body={'email': email, 'password': 'Secret-pass-1'}, timeout=30)
-                normal.append((r.status, time.monotonic() - a, a - started))
-            except Exception as e:
-                normal.append((type(e).__name__, time.monotonic() - a, a - started))
             for c in slow:
                 c.poll()
             if all(c.closed is not None for c in must_close) and time.monotonic() - started > READ_IDLE + 1:
                 break
-            time.sleep(0.2)
+            time.sleep(0.1)
         took = time.monotonic() - started
     finally:
+        stop.append(1)
+        th.join()
         for c in slow:
             if c.closed is None:
                 c.sock.close()
