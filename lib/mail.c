@@ -147,12 +147,12 @@ send_file(const struct cfg *c, const struct buf *msg, char *why, size_t whysz)
 		(void)snprintf(why, whysz, "writing the mail file: %s", strerror(errno));
 		goto out;
 	}
-	w = close(fd);
-	fd = -1;
-	if (w == -1) {
+	if (close(fd) == -1) {
+		fd = -1;
 		(void)snprintf(why, whysz, "writing the mail file: %s", strerror(errno));
 		goto out;
 	}
+	fd = -1;
 	if (rename(tmp, final) == -1) {
 		(void)snprintf(why, whysz, "renaming the mail file: %s", strerror(errno));
 		goto out;
