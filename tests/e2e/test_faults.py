@@ -28,7 +28,7 @@ def race(s, n, method, path, bodies, headers=None):
             gate.wait(30)
             out[i] = s.request(method, path, json_body=bodies(i), headers=headers, timeout=60)
         except Exception as e:      # reported, never swallowed: a cut connection fails the test
-            out[i] = type(e).__name__
+            out[i] = '%s: %s' % (type(e).__name__, e)
     th = [threading.Thread(target=go, args=(i,)) for i in range(n)]
     for x in th:
         x.start()
@@ -38,7 +38,12 @@ def race(s, n, method, path, bodies, headers=None):
 
 
 def status(r):
+    """The answer's status, or the name of the exception the request raised."""
     return r.status if hasattr(r, 'status') else r
+
+
+def statuses(out):
+    return sorted((status(r) for _, r in out), key=str)
 
 
 def q(s):
@@ -63,7 +68,7 @@ def t_race_register(s, t):
     email = new_email('race50')
     before = s.db.sql('SELECT COUNT(*) FROM accounts_user').strip()
     out = race(s, N_REGISTER, 'POST', P_REGISTER, lambda i: reg_body(email, name='Racer %d' % i))
-    st = sorted(status(r) for _, r in out)
+    st = statuses(out)
     t.eq(st, [201] + [400] * (N_REGISTER - 1), '%d racing registrations of one e-mail: one 201, the rest 400'
          % N_REGISTER)
     dup = errors(email=['user with this email already exists.'])
@@ -88,7 +93,7 @@ def t_race_reset_token(s, t):
     row = user_row(s, uid)
     out = race(s, N_RESET, 'POST', '%s%s/%s/' % (P_RESET, u, tok),
                lambda i: {'password': 'Race-reset-%d' % i, 'password2': 'Race-reset-%d' % i})
-    st = sorted(status(r) for _, r in out)
+    st = statuses(out)
     t.eq(st, [200] + [400] * (N_RESET - 1), '%d racing uses of one reset token: one 200, the rest 400' % N_RESET)
     inv = errors(non_field_errors=['token may be expired or invalid!'])
     bad = [(i, r) for i, r in out if status(r) == 400 and r.json != inv]

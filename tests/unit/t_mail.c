@@ -65,6 +65,7 @@ write_fails(const char *body)
 	(void)signal(SIGXFSZ, SIG_DFL);
 	ok(rc == -1 && strstr(why, "writing the mail file") != NULL, "a failing write is an error: %s", why);
 	is_int(entries(dir), 0, "and leaves no file, temporary or not");
+	why[0] = '\0';
 	ok(mail_send(&c, "user@example.com", "Reset Your Password", body, why, sizeof(why)) == 0,
 	    "with the limit lifted the mail is written: %s", why);
 	is_int(entries(dir), 1, "one file then");
