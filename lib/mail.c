@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -141,7 +142,12 @@ send_file(const struct cfg *c, const struct buf *msg, char *why, size_t whysz)
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
+	/* A full disk may show only here (delayed allocation): the file is closed below. */
+	if (fsync(fd) == -1) {
+		(void)snprintf(why, whysz, "writing the mail file: %s", strerror(errno));
+		goto out;
+	}
+	if (close(fd) == -1) {
 		fd = -1;
 		(void)snprintf(why, whysz, "writing the mail file: %s", strerror(errno));
 		goto out;
@@ -177,6 +183,23 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	u->p += n;
 	u->left -= n;
 	return n;
+}
+
+/* The progress callback: non-zero (stop) once the deadline (arg) has passed. */
+static int
+past_deadline(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	const struct timespec	*end = arg;
+	struct timespec		 now;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > end->tv_sec ||
+	    (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
 }
 
 /* libcurl's ABI name since 7.16; Debian's libcurl4 (OpenSSL flavour) ships it. */
@@ -245,6 +268,7 @@ send_smtp(const struct cfg *c, const char *to, const struct buf *msg, char *why,
 	struct buf		 from = BUF_INIT, rcptaddr = BUF_INIT;
 	struct upload		 up = { msg->p, msg->len };
 	char			 errbuf[CURL_ERROR_SIZE] = "";
+	struct timespec		 deadline;
 	CURLcode		 cc;
 	long			 code = 0;
 	int			 rc = -1;
@@ -286,12 +310,30 @@ send_smtp(const struct cfg *c, const char *to, const struct buf *msg, char *why,
 	cu.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
 	cu.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, c->mail_connect_timeout);
 	cu.easy_setopt(curl, CURLOPT_TIMEOUT, c->mail_timeout);
+	/*
+	 * libcurl 7.88 does not apply CURLOPT_TIMEOUT while it waits for a reply
+	 * (after DATA, say): that wait has a limit of its own, 120 s by default,
+	 * and a connection kept after a timeout says QUIT and waits that long
+	 * again.  So: that limit too, no connection kept, and mail.timeout
+	 * checked by the progress callback, which runs during every wait.
+	 */
+	cu.easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, c->mail_timeout);
+	cu.easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += c->mail_timeout;
+	cu.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, past_deadline);
+	cu.easy_setopt(curl, CURLOPT_XFERINFODATA, &deadline);
+	cu.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 	cu.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	cu.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
 	if ((cc = cu.easy_perform(curl)) != CURLE_OK) {
 		cu.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-		(void)snprintf(why, whysz, "SMTP: %s%s%s (server reply %ld)", cu.easy_strerror(cc),
-		    errbuf[0] ? ": " : "", errbuf, code);
+		if (cc == CURLE_ABORTED_BY_CALLBACK)
+			(void)snprintf(why, whysz, "SMTP: no answer within mail.timeout (%ld s)",
+			    c->mail_timeout);
+		else
+			(void)snprintf(why, whysz, "SMTP: %s%s%s (server reply %ld)",
+			    cu.easy_strerror(cc), errbuf[0] ? ": " : "", errbuf, code);
 		goto out;
 	}
 	rc = 0;

@@ -68,6 +68,8 @@ APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers'
                   'fcgid', 'proxy', 'proxy_fcgi', 'asis')
 # The JSON error document of the shared-hosting layout (www/errors/, Apache's mod_asis).
 APACHE_ERRORS = ('503.asis',)
+# mod_reqtimeout, enabled by default on Debian: the templates' RequestReadTimeout.
+APACHE_MODULES += ('reqtimeout',)
 
 
 def log(msg):

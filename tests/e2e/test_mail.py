@@ -3,6 +3,7 @@ self-signed certificate the test trusts through mail.ca_file) and AUTH, and
 every way sending can fail, each of which must answer 503 and change nothing.
 Runs jwtauth as CGI under lighttpd so each scenario only rewrites the
 configuration file."""
+import errno
 import glob
 import json
 import os
@@ -73,6 +74,71 @@ def row(s, uid):
     return s.db.sql('SELECT password, updated_at, last_login FROM accounts_user WHERE id=%d' % uid)
 
 
+def users(s):
+    return s.db.sql('SELECT COUNT(*), MAX(id) FROM accounts_user')
+
+
+# [mail] timeout for the server that never answers.
+SILENT_TIMEOUT = 2
+
+
+def fill(d):
+    """Write to d until its file system is full: the filler file's path."""
+    path = os.path.join(d, 'filler')
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b'x' * 1024)
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+    finally:
+        os.close(fd)
+    return path
+
+
+def disk_full(s, t, addr, uid, fail):
+    """The file backend on a full file system: a 64 KiB tmpfs as mail.dir, filled up.
+    The write fails: 503, no file left behind (the temporary one is removed), the user
+    unchanged; with space again the mail is written."""
+    if os.getuid() != 0:
+        t.skip('[mail-file] disk full', 'mounting a tmpfs needs root')
+        return
+    d = os.path.join(s.root, 'mail-full')
+    os.makedirs(d)
+    p = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=64k,mode=1777', 'jwtauth-e2e-full', d],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        t.skip('[mail-file] disk full', 'mount -t tmpfs failed: %s' % p.stderr.strip())
+        return
+    try:
+        s.write_config({'backend': 'file', 'dir': d, 'from': 'noreply@jwtauth.example'})
+        filler = fill(d)
+        # The mail sent above used this minute's one ([throttle] reset_address_limit).
+        s.db.sql("UPDATE jwtauth_throttle SET window_end = 0 WHERE scope = 'reset_address'")
+        t.eq(os.statvfs(d).f_bavail, 0, '[mail-file] the mail folder\'s file system is full')
+        before, count = row(s, uid), users(s)
+        for i in range(2):
+            r = s.request('POST', P_SEND_RESET, json_body={'email': addr})
+            t.eq((r.status, r.json), (503, fail), '[mail-file] disk full (try %d): 503 with a JSON error' % (i + 1))
+        t.eq(sorted(os.listdir(d)), ['filler'], '[mail-file] disk full: no mail and no temporary file left')
+        t.eq((row(s, uid), users(s)), (before, count), '[mail-file] disk full: nothing changed in the database')
+        t.ok('No space left on device' in s.web.logs(), '[mail-file] disk full: the reason is logged')
+        os.unlink(filler)
+        r = s.request('POST', P_SEND_RESET, json_body={'email': addr})
+        t.eq(r.status, 200, '[mail-file] space again: 200')
+        names = sorted(os.listdir(d))
+        t.ok(len(names) == 1 and names[0].endswith('.eml'), '[mail-file] space again: one mail file', names)
+        if len(names) == 1:
+            with open(os.path.join(d, names[0]), 'rb') as fh:
+                u, tok, _ = reset_secrets(emaillib.message_from_bytes(fh.read(), policy=email.policy.compat32))
+            r = s.request('POST', '%s%s/%s/' % (P_RESET, u, tok), json_body={'password': 'After-full-1',
+                                                                           'password2': 'After-full-1'})
+            t.eq(r.status, 200, '[mail-file] space again: the mailed token resets the password')
+    finally:
+        subprocess.run(['umount', '-l', d], capture_output=True)
+
+
 def run(t):
     s = harness.Stack('lighttpd-cgi')
     try:
@@ -123,11 +189,23 @@ def run(t):
         scenarios.append(('RCPT answered 450', Smtpd(s.root, '--rcpt-code', '450'), None))
         scenarios.append(('RCPT answered 550', Smtpd(s.root, '--rcpt-code', '550'), None))
         scenarios.append(('certificate not trusted', Smtpd(s.root), {'ca_file': '/etc/ssl/certs/ca-certificates.crt'}))
+        scenarios.append(('STARTTLS offered, then refused (454)', Smtpd(s.root, '--refuse-starttls'), None))
+        scenarios.append(('DATA answered 451', Smtpd(s.root, '--data-code', '451'), None))
+        # Hung servers: bounded by [mail] connect_timeout (libcurl counts the greeting as
+        # connecting) and timeout (the whole exchange), set low here: the answer must come
+        # within timeout + 3 s (libcurl looks at the clock once a second while it waits for
+        # a reply, again while it closes, and the CGI process has to start).  Before the fix in mail.c, a server hung after DATA held
+        # the request 2 x 120 s whatever the timeout said (libcurl 7.88's reply wait).
         silent = Silent()
-        scenarios.append(('server never answers', silent, mail_conf(s, silent.port)))
+        quiet = mail_conf(s, silent.port)
+        quiet.update(connect_timeout=1, timeout=SILENT_TIMEOUT)
+        scenarios.append(('server never answers', silent, quiet))
+        stalled = Smtpd(s.root, '--stall-data')
+        scenarios.append(('server hangs after DATA', stalled, {'connect_timeout': 1, 'timeout': SILENT_TIMEOUT}))
         # One reset mail a minute per address ([throttle] reset_address_limit): the minute
         # of the mail above passes; a mail that fails is given back, so each scenario may try.
         s.db.sql("UPDATE jwtauth_throttle SET window_end = 0 WHERE scope = 'reset_address'")
+        count = users(s)
         for name, srv, conf in scenarios:
             if isinstance(srv, Smtpd):
                 c = mail_conf(s, srv.port)
@@ -140,6 +218,10 @@ def run(t):
             took = time.time() - started
             t.eq((r.status, r.json), (503, fail), '[smtp] %s: 503 with a JSON error' % name)
             t.ok(took < 15, '[smtp] %s: answered in %.1f s (timeouts apply)' % (name, took))
+            if srv is silent or srv is stalled:
+                t.ok(took < SILENT_TIMEOUT + 3, '[smtp] %s: answered within [mail] timeout = %d s + 3 s (%.1f s)'
+                     % (name, SILENT_TIMEOUT, took))
+            t.eq(users(s), count, '[smtp] %s: no row added or removed' % name)
             t.eq(row(s, uid), before, '[smtp] %s: the user row is unchanged' % name)
             if isinstance(srv, Smtpd):
                 t.eq(len(srv.messages()), 0, '[smtp] %s: nothing delivered' % name)
@@ -147,6 +229,15 @@ def run(t):
                  '[smtp] %s: the password still works' % name)
             if srv is not None:
                 srv.stop()
+        # The server works again: the next request is sent (every failure above gave its
+        # throttle count back, so the address may still have its mail this minute).
+        good = Smtpd(s.root)
+        s.write_config(mail_conf(s, good.port))
+        r = s.request('POST', P_SEND_RESET, json_body={'email': email})
+        t.eq(r.status, 200, '[smtp] after the failures, a working server: 200')
+        t.eq(len(good.messages()), 1, '[smtp] after the failures, the mail is delivered')
+        good.stop()
+        disk_full(s, t, email, uid, fail)
         log = s.web.logs()
         t.ok('reset mail for user' in log and 'app-password' not in log and 'not-the-password' not in log,
              '[smtp] failures are logged, without the password')

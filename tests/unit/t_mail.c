@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,62 @@
 #include "email.h"
 #include "mail.h"
 #include "tap.h"
+
+/* Entries in dir but "." and "..", hidden ones (the backend's temporary files) included. */
+static int
+entries(const char *dir)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * The file backend when the write fails part-way (a full disk; here the
+ * file-size limit, which fails write(2) with EFBIG the same way): -1 with
+ * the reason, and no file left behind.
+ */
+static void
+write_fails(const char *body)
+{
+	struct cfg	 c;
+	struct rlimit	 old, lim;
+	char		 dir[] = "/tmp/jwtauth-t_mail-full-XXXXXX", conf[256], err[256] = "", why[256] = "";
+	int		 rc;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "temporary mail dir for the failing write");
+		return;
+	}
+	(void)snprintf(conf, sizeof(conf), "secret_key = 0123456789abcdef0123456789abcdef\n"
+	    "[mail]\nbackend = file\ndir = %s\n", dir);
+	ok(cfg_load_text(&c, conf, NULL, err, sizeof(err)) == 0, "config (failing write)");
+	(void)signal(SIGXFSZ, SIG_IGN);
+	ok(getrlimit(RLIMIT_FSIZE, &old) == 0, "file-size limit read");
+	lim = old;
+	lim.rlim_cur = 100;	/* part of the message fits: a partial file is written first */
+	ok(setrlimit(RLIMIT_FSIZE, &lim) == 0, "file-size limit of 100 bytes");
+	rc = mail_send(&c, "user@example.com", "Reset Your Password", body, why, sizeof(why));
+	(void)setrlimit(RLIMIT_FSIZE, &old);
+	(void)signal(SIGXFSZ, SIG_DFL);
+	ok(rc == -1 && strstr(why, "writing the mail file") != NULL, "a failing write is an error: %s", why);
+	is_int(entries(dir), 0, "and leaves no file, temporary or not");
+	why[0] = '\0';
+	ok(mail_send(&c, "user@example.com", "Reset Your Password", body, why, sizeof(why)) == 0,
+	    "with the limit lifted the mail is written: %s", why);
+	is_int(entries(dir), 1, "one file then");
+	cfg_free(&c);
+	(void)snprintf(conf, sizeof(conf), "rm -rf '%s'", dir);
+	ok(system(conf) == 0, "temporary mail dir removed");
+}
 
 static const struct {
 	const char	*addr;
@@ -101,6 +160,7 @@ main(void)
 	    "from = evil@example.org\\r\\nBcc: x\n", NULL, err, sizeof(err)) == 0, "config 4");
 	ok(mail_check_config(&c, err, sizeof(err)) == -1, "odd sender refused");
 	cfg_free(&c);
+	write_fails(body);
 	buf_free(&m);
 	return tap_done();
 }
