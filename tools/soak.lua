@@ -5,7 +5,7 @@
 --   threads 8          wrk's -t (run it with -c equal to -t: one connection per
 --                      thread, so that each answer belongs to the request before it)
 --   seed 7             shuffles the mix (each thread its own order)
---   req KIND WEIGHT METHOD PATH      a kind of request, WEIGHT of every 1000
+--   req KIND WEIGHT METHOD PATH      a kind of request, WEIGHT of every sum of weights (10000)
 --   header Name: value               (of the last req; repeatable)
 --   body TEXT                        (of the last req; one line)
 --   bigbody N                        (of the last req: N bytes of "x" inside a JSON string)

@@ -9,7 +9,8 @@ Sends N requests (default 1,000,000) with wrk and tools/soak.lua, in rounds of
 --every (default 100,000; N/10 when N is below a million): a weighted mix of
 every endpoint of endpoints.list, valid and invalid (see KINDS), plus, each round,
 the one-time successes wrk cannot repeat (logout, blacklist, a reset by mail)
-sent here.  Before the first round and after each one it samples, for each
+sent here.  First every kind of request is sent 8 at a time (so that every
+worker has served one: see warm_up).  Before the first round and after each one it samples, for each
 endpoint worker below --root-pid (processes named jwtauth-*), VmRSS from
 /proc/PID/status and the number of entries of /proc/PID/fd.
 
@@ -36,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -141,8 +143,8 @@ def read_links(mail_dir):
 
 
 # ---------------------------------------------------------------- the mix
-# (kind, weight of 1000, method, path, headers, body, statuses it may get).  Logins,
-# registrations and password changes hash a password (tens of ms): 12 of 1000.
+# (kind, weight of 10000, method, path, headers, body, statuses it may get).  Logins,
+# registrations and password changes hash a password (tens of ms): 17 of 10000.
 def kinds(u, key):
     now = int(time.time())
     a, adm = u['main']['access'], u['admin']['access']
@@ -156,87 +158,87 @@ def kinds(u, key):
     pw2 = {'password': PASSWORD, 'password2': PASSWORD}
     j = json.dumps
     return [
-        ('profile', 110, 'GET', '/api/user/profile/', [ba + a], None, [200]),
-        ('profile-no-token', 20, 'GET', '/api/user/profile/', [], None, [401]),
-        ('profile-expired', 20, 'GET', '/api/user/profile/', [ba + exp], None, [401]),
-        ('profile-forged', 20, 'GET', '/api/user/profile/', [ba + forged], None, [401]),
-        ('profile-alg-none', 10, 'GET', '/api/user/profile/', [ba + none_alg], None, [401]),
-        ('profile-garbage', 10, 'GET', '/api/user/profile/', [ba + 'abc.def'], None, [401]),
-        ('profile-accept-xml', 10, 'GET', '/api/user/profile/', [ba + a, 'Accept: application/xml'],
+        ('profile', 1100, 'GET', '/api/user/profile/', [ba + a], None, [200]),
+        ('profile-no-token', 200, 'GET', '/api/user/profile/', [], None, [401]),
+        ('profile-expired', 200, 'GET', '/api/user/profile/', [ba + exp], None, [401]),
+        ('profile-forged', 200, 'GET', '/api/user/profile/', [ba + forged], None, [401]),
+        ('profile-alg-none', 100, 'GET', '/api/user/profile/', [ba + none_alg], None, [401]),
+        ('profile-garbage', 100, 'GET', '/api/user/profile/', [ba + 'abc.def'], None, [401]),
+        ('profile-accept-xml', 100, 'GET', '/api/user/profile/', [ba + a, 'Accept: application/xml'],
          None, [406]),
-        ('profile-delete', 10, 'DELETE', '/api/user/profile/', [ba + a], None, [405]),
-        ('profile-no-slash', 10, 'GET', '/api/user/profile', [ba + a], None, [301]),
-        ('verify', 80, 'POST', '/api/user/token/verify/', [JSON], j({'token': a}), [200]),
-        ('verify-forged', 30, 'POST', '/api/user/token/verify/', [JSON], j({'token': forged}), [401]),
-        ('verify-bad-json', 20, 'POST', '/api/user/token/verify/', [JSON], '{"token": "a', [400]),
-        ('verify-get', 10, 'GET', '/api/user/token/verify/', [], None, [405]),
-        ('refresh', 60, 'POST', '/api/user/token/refresh/', [JSON], j({'refresh': u['main']['refresh']}),
+        ('profile-delete', 100, 'DELETE', '/api/user/profile/', [ba + a], None, [405]),
+        ('profile-no-slash', 100, 'GET', '/api/user/profile', [ba + a], None, [301]),
+        ('verify', 800, 'POST', '/api/user/token/verify/', [JSON], j({'token': a}), [200]),
+        ('verify-forged', 300, 'POST', '/api/user/token/verify/', [JSON], j({'token': forged}), [401]),
+        ('verify-bad-json', 200, 'POST', '/api/user/token/verify/', [JSON], '{"token": "a', [400]),
+        ('verify-get', 100, 'GET', '/api/user/token/verify/', [], None, [405]),
+        ('refresh', 600, 'POST', '/api/user/token/refresh/', [JSON], j({'refresh': u['main']['refresh']}),
          [200]),
-        ('refresh-access-token', 20, 'POST', '/api/user/token/refresh/', [JSON], j({'refresh': a}), [401]),
-        ('refresh-missing', 10, 'POST', '/api/user/token/refresh/', [JSON], '{}', [400]),
-        ('refresh-form', 10, 'POST', '/api/user/token/refresh/',
+        ('refresh-access-token', 200, 'POST', '/api/user/token/refresh/', [JSON], j({'refresh': a}), [401]),
+        ('refresh-missing', 100, 'POST', '/api/user/token/refresh/', [JSON], '{}', [400]),
+        ('refresh-form', 100, 'POST', '/api/user/token/refresh/',
          ['Content-Type: application/x-www-form-urlencoded'], 'refresh=' + forged, [401]),
-        ('preflight', 60, 'OPTIONS', '/api/user/login/',
+        ('preflight', 600, 'OPTIONS', '/api/user/login/',
          ['Origin: http://localhost:3000', 'Access-Control-Request-Method: POST',
           'Access-Control-Request-Headers: content-type'], None, [200]),
-        ('preflight-foreign-origin', 20, 'OPTIONS', '/api/user/register/',
+        ('preflight-foreign-origin', 200, 'OPTIONS', '/api/user/register/',
          ['Origin: http://evil.example', 'Access-Control-Request-Method: POST'], None, [200]),
-        ('options-metadata', 10, 'OPTIONS', '/api/user/token/verify/', [], None, [200]),
-        ('not-found', 40, 'GET', '/api/no/such/endpoint/', [], None, [404]),
-        ('not-found-outside', 10, 'GET', '/no-such-file.html', [], None, [404]),
+        ('options-metadata', 100, 'OPTIONS', '/api/user/token/verify/', [], None, [200]),
+        ('not-found', 400, 'GET', '/api/no/such/endpoint/', [], None, [404]),
+        ('not-found-outside', 100, 'GET', '/no-such-file.html', [], None, [404]),
         ('register', 4, 'POST', '/api/user/register/', [JSON],
          j({'email': 'new.@@N@@@' + DOMAIN, 'name': 'Soak new', 'tc': True, **pw2}), [201]),
-        ('register-taken', 20, 'POST', '/api/user/register/', [JSON],
+        ('register-taken', 200, 'POST', '/api/user/register/', [JSON],
          j({'email': email, 'name': 'Soak', 'tc': True, **pw2}), [400]),
-        ('register-mismatch', 10, 'POST', '/api/user/register/', [JSON],
+        ('register-mismatch', 100, 'POST', '/api/user/register/', [JSON],
          j({'email': 'x.@@N@@@' + DOMAIN, 'name': 'S', 'tc': True, 'password': 'a', 'password2': 'b'}),
          [400]),
-        ('register-bad-email', 10, 'POST', '/api/user/register/', [JSON],
+        ('register-bad-email', 100, 'POST', '/api/user/register/', [JSON],
          j({'email': 'not-an-email', 'name': 'S', 'tc': True, **pw2}), [400]),
-        ('register-multipart-empty', 10, 'POST', '/api/user/register/',
-         ['Content-Type: multipart/form-data; boundary=zz'], '--zz--\r\n', [400]),
-        ('register-text-plain', 10, 'POST', '/api/user/register/', ['Content-Type: text/plain'],
+        ('register-multipart-empty', 100, 'POST', '/api/user/register/',
+         ['Content-Type: multipart/form-data; boundary=zz'], '--zz--', [400]),
+        ('register-text-plain', 100, 'POST', '/api/user/register/', ['Content-Type: text/plain'],
          'hello', [415]),
         ('login', 3, 'POST', '/api/user/login/', [JSON], j({'email': email, 'password': PASSWORD}), [200]),
-        ('login-wrong-password', 2, 'POST', '/api/user/login/', [JSON],
+        ('login-wrong-password', 3, 'POST', '/api/user/login/', [JSON],
          j({'email': email, 'password': 'wrong-one'}), [404]),
-        ('login-unknown', 1, 'POST', '/api/user/login/', [JSON],
+        ('login-unknown', 3, 'POST', '/api/user/login/', [JSON],
          j({'email': 'nobody@' + DOMAIN, 'password': PASSWORD}), [404]),
-        ('login-missing', 20, 'POST', '/api/user/login/', [JSON], j({'email': email}), [400]),
-        ('login-huge-body', 3, 'POST', '/api/user/login/', [JSON], ('big', 200000), [413]),
-        ('login-get', 10, 'GET', '/api/user/login/', [], None, [405]),
-        ('changepassword', 1, 'POST', '/api/user/changepassword/', [JSON, ba + u['chpw']['access']],
+        ('login-missing', 200, 'POST', '/api/user/login/', [JSON], j({'email': email}), [400]),
+        ('login-huge-body', 10, 'POST', '/api/user/login/', [JSON], ('big', 200000), [413]),
+        ('login-get', 100, 'GET', '/api/user/login/', [], None, [405]),
+        ('changepassword', 2, 'POST', '/api/user/changepassword/', [JSON, ba + u['chpw']['access']],
          j(pw2), [200]),
-        ('changepassword-mismatch', 20, 'POST', '/api/user/changepassword/', [JSON, ba + a],
+        ('changepassword-mismatch', 200, 'POST', '/api/user/changepassword/', [JSON, ba + a],
          j({'password': 'a', 'password2': 'b'}), [400]),
-        ('changepassword-no-token', 10, 'POST', '/api/user/changepassword/', [JSON], j(pw2), [401]),
-        ('send-reset', 1, 'POST', '/api/user/send-reset-password-email/', [JSON],
+        ('changepassword-no-token', 100, 'POST', '/api/user/changepassword/', [JSON], j(pw2), [401]),
+        ('send-reset', 3, 'POST', '/api/user/send-reset-password-email/', [JSON],
          j({'email': u['reset']['email']}), [200, 429]),
-        ('send-reset-unknown', 20, 'POST', '/api/user/send-reset-password-email/', [JSON],
+        ('send-reset-unknown', 200, 'POST', '/api/user/send-reset-password-email/', [JSON],
          j({'email': 'nobody@' + DOMAIN}), [400]),
-        ('send-reset-bad-email', 10, 'POST', '/api/user/send-reset-password-email/', [JSON],
+        ('send-reset-bad-email', 100, 'POST', '/api/user/send-reset-password-email/', [JSON],
          j({'email': 'x@'}), [400]),
-        ('reset-bad-token', 20, 'POST', '/api/user/reset-password/MQ/abc-def/', [JSON], j(pw2), [400]),
-        ('reset-mismatch', 10, 'POST', '/api/user/reset-password/MQ/abc-def/', [JSON],
+        ('reset-bad-token', 200, 'POST', '/api/user/reset-password/MQ/abc-def/', [JSON], j(pw2), [400]),
+        ('reset-mismatch', 100, 'POST', '/api/user/reset-password/MQ/abc-def/', [JSON],
          j({'password': 'a', 'password2': 'b'}), [400]),
-        ('admin-users', 40, 'GET', '/api/admin/users/', [ba + adm], None, [200]),
-        ('admin-users-search', 10, 'GET', '/api/admin/users/?search=soak&ordering=-id&page=1',
+        ('admin-users', 400, 'GET', '/api/admin/users/', [ba + adm], None, [200]),
+        ('admin-users-search', 100, 'GET', '/api/admin/users/?search=soak&ordering=-id&page=1',
          [ba + adm], None, [200]),
-        ('admin-users-bad-page', 10, 'GET', '/api/admin/users/?page=999999', [ba + adm], None, [404]),
-        ('admin-users-not-admin', 10, 'GET', '/api/admin/users/', [ba + a], None, [403]),
-        ('admin-user', 40, 'GET', '/api/admin/users/%d/' % target, [ba + adm], None, [200]),
-        ('admin-user-patch', 10, 'PATCH', '/api/admin/users/%d/' % target, [JSON, ba + adm],
+        ('admin-users-bad-page', 100, 'GET', '/api/admin/users/?page=999999', [ba + adm], None, [404]),
+        ('admin-users-not-admin', 100, 'GET', '/api/admin/users/', [ba + a], None, [403]),
+        ('admin-user', 400, 'GET', '/api/admin/users/%d/' % target, [ba + adm], None, [200]),
+        ('admin-user-patch', 100, 'PATCH', '/api/admin/users/%d/' % target, [JSON, ba + adm],
          j({'name': 'Soak target'}), [200]),
-        ('admin-user-missing', 10, 'GET', '/api/admin/users/999999999/', [ba + adm], None, [404]),
-        ('admin-user-password', 1, 'POST', '/api/admin/users/%d/password/' % target,
+        ('admin-user-missing', 100, 'GET', '/api/admin/users/999999999/', [ba + adm], None, [404]),
+        ('admin-user-password', 2, 'POST', '/api/admin/users/%d/password/' % target,
          [JSON, ba + adm], j(pw2), [200]),
-        ('admin-user-password-mismatch', 10, 'POST', '/api/admin/users/%d/password/' % target,
+        ('admin-user-password-mismatch', 100, 'POST', '/api/admin/users/%d/password/' % target,
          [JSON, ba + adm], j({'password': 'a', 'password2': 'b'}), [400]),
-        ('blacklist-forged', 20, 'POST', '/api/user/token/blacklist/', [JSON], j({'refresh': forged}),
+        ('blacklist-forged', 200, 'POST', '/api/user/token/blacklist/', [JSON], j({'refresh': forged}),
          [401]),
-        ('blacklist-bad-json', 10, 'POST', '/api/user/token/blacklist/', [JSON], '[1, 2', [400]),
-        ('logout-no-token', 10, 'POST', '/api/user/logout/', [JSON], j({'refresh': 'x'}), [401]),
-        ('logout-bad-refresh', 10, 'POST', '/api/user/logout/', [JSON, ba + a],
+        ('blacklist-bad-json', 100, 'POST', '/api/user/token/blacklist/', [JSON], '[1, 2', [400]),
+        ('logout-no-token', 100, 'POST', '/api/user/logout/', [JSON], j({'refresh': 'x'}), [401]),
+        ('logout-bad-refresh', 100, 'POST', '/api/user/logout/', [JSON, ba + a],
          j({'refresh': forged}), [400]),
     ]
 
@@ -372,6 +374,35 @@ class Soak:
         self.http.json('POST', link, {'password': PASSWORD, 'password2': PASSWORD})
         del self.users[who]
 
+    def warm_up(self, mix, conc=8, times=3):
+        """Each kind of request conc at once, times over: a web server sends a request to
+        its first idle worker, so the second worker of a rarely used endpoint may serve its
+        first request (and open its database connection) only when requests overlap.  Without
+        this, that first request could come in the middle of the soak and look like growth."""
+        clients = [Client(self.a.base) for _ in range(conc)]
+        for name, _, method, path, headers, body, _ in mix:
+            if isinstance(body, tuple):
+                body = '{"email": "%s"}' % ('x' * body[1])
+            hdr = dict(h.split(': ', 1) for h in headers)
+            for _ in range(times):
+                gate = threading.Barrier(conc)
+
+                def one(c, i):
+                    gate.wait()
+                    u = 'warm%d%s' % (i, time.time_ns())
+                    try:
+                        c(method, path.replace('@@N@@', u), body and body.replace('@@N@@', u), hdr)
+                    except (OSError, http.client.HTTPException):
+                        c.c = None
+                ts = [threading.Thread(target=one, args=(c, i)) for i, c in enumerate(clients)]
+                for t in ts:
+                    t.start()
+                for t in ts:
+                    t.join()
+        for c in clients:
+            for st, v in c.counts.items():
+                self.http.counts[st] = self.http.counts.get(st, 0) + v
+
     def run(self):
         a = self.a
         stamp = time.strftime('%Y%m%d-%H%M%S')
@@ -384,6 +415,8 @@ class Soak:
         for who in ('main', 'chpw', 'admin', 'target', 'reset', 'once'):
             self.register(who)
         sql(a.db_cmd, "UPDATE accounts_user SET is_admin = 1 WHERE email = 'admin@%s'" % DOMAIN)
+        self.fresh()
+        self.warm_up(kinds(self.users, self.key))
         start_logs = log_sizes(a.state)
         samples = [{'requests': 0, 'time': time.time(), 'workers': workers(a.root_pid)}]
         self.print_sample(samples[-1], report)
