@@ -10,7 +10,25 @@
 
 #include "buf.h"
 
-/* Make room for n more bytes plus the terminating NUL. */
+void	(*buf_free_hook)(const void *, size_t);
+
+void
+buf_wipe_free(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, n);
+	if (buf_free_hook != NULL)
+		buf_free_hook(p, n);
+	free(p);
+}
+
+/*
+ * Make room for n more bytes plus the terminating NUL.  Never realloc():
+ * it may leave the old block's bytes (a password, a token) in the heap;
+ * the contents move to a new block and the old one is wiped (the copy
+ * realloc() would mostly make anyway, and a wipe of the old block).
+ */
 static int
 buf_grow(struct buf *b, size_t n)
 {
@@ -30,8 +48,12 @@ buf_grow(struct buf *b, size_t n)
 			goto oom;
 		cap *= 2;
 	}
-	if ((p = realloc(b->p, cap)) == NULL)
+	if ((p = malloc(cap)) == NULL)
 		goto oom;
+	if (b->p != NULL) {
+		memcpy(p, b->p, b->len + 1);
+		buf_wipe_free(b->p, b->cap);
+	}
 	b->p = p;
 	b->cap = cap;
 	return 0;
@@ -123,7 +145,7 @@ buf_reset(struct buf *b)
 void
 buf_free(struct buf *b)
 {
-	free(b->p);
+	buf_wipe_free(b->p, b->cap);
 	b->p = NULL;
 	b->len = b->cap = 0;
 	b->oom = 0;
@@ -132,7 +154,5 @@ buf_free(struct buf *b)
 void
 buf_wipe(struct buf *b)
 {
-	if (b->p != NULL)
-		explicit_bzero(b->p, b->cap);
 	buf_free(b);
 }

@@ -30,7 +30,17 @@ int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 const char *buf_str(const struct buf *b);
 int	 buf_ok(const struct buf *b);
 void	 buf_reset(struct buf *b);	/* len = 0, keeps the allocation */
-void	 buf_free(struct buf *b);	/* frees; b may be reused */
-void	 buf_wipe(struct buf *b);	/* explicit_bzero the allocation, then free */
+/*
+ * Every block a buffer gives back is wiped first (explicit_bzero): the
+ * buffers hold request bodies, passwords and tokens.  The cost is one pass
+ * over the allocation, small next to what filled it.
+ */
+void	 buf_free(struct buf *b);	/* wipes and frees; b may be reused */
+void	 buf_wipe(struct buf *b);	/* the same as buf_free (the callers say why) */
+
+/* explicit_bzero(p, n), then free(p); p may be NULL. */
+void	 buf_wipe_free(void *p, size_t n);
+/* For the tests: called by buf_wipe_free() after the wipe, before free(). */
+extern void (*buf_free_hook)(const void *p, size_t n);
 
 #endif

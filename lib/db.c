@@ -662,12 +662,38 @@ replace_password(struct db *db, enum sql_id stmt, int64_t id, const char *old_ha
 	return db_run(db, stmt, p, NULL, NULL);
 }
 
+/*
+ * The connection was lost after the reset's UPDATE (or its COMMIT) was
+ * sent: it may have taken effect.  The new hash has a salt of its own, so
+ * the row holding it means it did (DB_OK); anything else is DB_ERR (a
+ * 503: the client can send the same token again), never DB_NONE.
+ */
+static enum db_rc
+reset_took_effect(struct db *db, int64_t id, const char *new_hash)
+{
+	struct db_user	 u;
+	unsigned int	 code = db->code;
+	enum db_rc	 rc = DB_ERR;
+
+	if (db_user_by_id(db, id, &u) == DB_OK && strcmp(u.password, new_hash) == 0) {
+		log_info("user %lld: the reset took effect before the connection was lost",
+		    (long long)id);
+		rc = DB_OK;
+	} else
+		db->code = code;
+	explicit_bzero(&u, sizeof(u));
+	return rc;
+}
+
 enum db_rc
 db_user_reset_password(struct db *db, int64_t id, const char *old_hash, const char *new_hash)
 {
 	struct pw_change	 ch = { SQL_USER_RESET_PASSWORD, id, old_hash, new_hash, 0 };
+	enum db_rc		 rc;
 
-	return pw_change(db, &ch);
+	if ((rc = pw_change(db, &ch)) == DB_ERR && lost(db->code))
+		rc = reset_took_effect(db, id, new_hash);
+	return rc;
 }
 
 enum db_rc

@@ -37,6 +37,7 @@
 
 struct fstr {
 	struct fstr	*next;
+	size_t		 n;	/* the text's length (without the NUL) */
 	char		 s[];
 };
 
@@ -59,6 +60,7 @@ form_save(struct form *f, const char *p, size_t n)
 	if (n > 0)
 		memcpy(s->s, p, n);
 	s->s[n] = '\0';
+	s->n = n;
 	s->next = fp->strs;
 	fp->strs = s;
 	return s->s;
@@ -240,7 +242,7 @@ form_free(struct form *f)
 	if ((fp = f->priv) != NULL) {
 		for (s = fp->strs; s != NULL; s = next) {
 			next = s->next;
-			free(s);
+			buf_wipe_free(s, sizeof(*s) + s->n + 1);	/* passwords */
 		}
 		free(fp);
 	}

@@ -491,6 +491,32 @@ out:
 	return rc;
 }
 
+/*
+ * json-c frees its strings without wiping them: wipe the text of o when it
+ * is a string, and of its members' strings when it is an object (the
+ * fields, passwords among them), before json_object_put().
+ */
+static void
+jc_wipe(struct json_object *o)
+{
+	struct json_object_iterator	 it, end;
+
+	if (o == NULL)
+		return;
+	if (json_object_is_type(o, json_type_string)) {
+		explicit_bzero((void *)(uintptr_t)json_object_get_string(o),
+		    (size_t)json_object_get_string_len(o));
+		return;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	end = json_object_iter_end(o);
+	for (it = json_object_iter_begin(o); !json_object_iter_equal(&it, &end);
+	    json_object_iter_next(&it))
+		if (json_object_is_type(json_object_iter_peek_value(&it), json_type_string))
+			jc_wipe(json_object_iter_peek_value(&it));
+}
+
 /* The Python value of a top-level member: kind and str() of numbers. */
 static int
 js_value(struct form *f, const struct jscan *js, const struct jmember *m,
@@ -564,6 +590,7 @@ js_value(struct form *f, const struct jscan *js, const struct jmember *m,
 	rc = form_add(f, js->keys.p != NULL ? js->keys.p + m->koff : "",
 	    m->klen, &v);
 out:
+	jc_wipe(o);
 	json_object_put(o);
 	buf_free(&lit);
 	buf_free(&str);
@@ -662,6 +689,7 @@ form_json(struct form *f, const struct pycodec *cs, const char *body,
 out:
 	if (rc == FORM_NOMEM && msg != NULL && msgsz > 0 && msg[0] == '\0')
 		form_msg(msg, msgsz, "out of memory");
+	jc_wipe(doc);
 	json_object_put(doc);
 	buf_free(&text);
 	buf_free(&js.keys);

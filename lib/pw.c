@@ -30,6 +30,30 @@ static char	 setting_prefix[64];	/* the settings part of a fresh hash, e.g. "$y$
 static unsigned long method_count;
 static char	 dummy_setting[CRYPT_GENSALT_OUTPUT_SIZE];	/* a fresh salt of the configured method */
 
+/* What pw_hashes_take() reports: hashes computed, and the start of the last setting. */
+static unsigned long hashes;
+static char	 last_setting[24];
+
+/* Count one hash computation against setting (NULL: PBKDF2). */
+static void
+count_hash(const char *setting)
+{
+	hashes++;
+	(void)snprintf(last_setting, sizeof(last_setting), "%s", setting != NULL ? setting : "pbkdf2");
+}
+
+unsigned long
+pw_hashes_take(char *setting, size_t settingsz)
+{
+	unsigned long	 n = hashes;
+
+	if (setting != NULL && settingsz > 0)
+		(void)snprintf(setting, settingsz, "%s", last_setting);
+	hashes = 0;
+	last_setting[0] = '\0';
+	return n;
+}
+
 /*
  * crypt_ra(pw, setting) into out; 0, or -1 (too long, or crypt failed).
  * pw is a byte range: it is copied so crypt(3) gets a terminated string.
@@ -46,6 +70,7 @@ do_crypt(const char *pw, size_t n, const char *setting, char *out, size_t outsz)
 		return -1;
 	memcpy(phrase, pw, n);
 	phrase[n] = '\0';
+	count_hash(setting);
 	h = crypt_ra(phrase, setting, &data, &size);
 	explicit_bzero(phrase, n);
 	if (h == NULL || h[0] == '*')
@@ -60,6 +85,26 @@ out:
 		free(data);
 	}
 	return rc;
+}
+
+/*
+ * What is hashed in place of a passphrase crypt(3) refuses (512 bytes and
+ * more, a NUL inside): refused early, such a login would answer in well
+ * under a millisecond for an existing e-mail and after a whole hash for an
+ * unknown one.  Both paths hash something of the same cost instead.
+ */
+#define STAND_IN	"jwtauth: a passphrase crypt(3) refuses"
+
+/* do_crypt(), or the stand-in's hash and -1 when crypt(3) would refuse pw. */
+static int
+do_crypt_or_stand_in(const char *pw, size_t n, const char *setting, char *out,
+    size_t outsz)
+{
+	if (n <= PW_MAX_BYTES && memchr(pw, '\0', n) == NULL)
+		return do_crypt(pw, n, setting, out, outsz);
+	(void)do_crypt(STAND_IN, sizeof(STAND_IN) - 1, setting, out, outsz);
+	explicit_bzero(out, outsz);
+	return -1;
 }
 
 /* A fresh setting string for the configured method; NULL on failure. */
@@ -163,6 +208,7 @@ verify_pbkdf2(const char *pw, size_t n, const char *rest, const EVP_MD *md)
 		return 0;
 	saltlen = (size_t)(hash - salt);
 	hash++;
+	count_hash(NULL);
 	if (PKCS5_PBKDF2_HMAC(pw, (int)n, (const unsigned char *)salt, (int)saltlen,
 	    (int)iter, md, dklen, dk) != 1)
 		return 0;
@@ -209,10 +255,10 @@ pw_verify(const char *pw, size_t n, const char *stored, int *rehash)
 	else if (strncmp(stored, "bcrypt_sha256$", 14) == 0)
 		ok = verify_bcrypt_sha256(pw, n, stored + 14);
 	else if (strncmp(stored, "bcrypt$", 7) == 0) {
-		if (do_crypt(pw, n, stored + 7, out, sizeof(out)) == 0)
+		if (do_crypt_or_stand_in(pw, n, stored + 7, out, sizeof(out)) == 0)
 			ok = str_equal(out, stored + 7);
 	} else if (stored[0] == '$') {
-		if (do_crypt(pw, n, stored, out, sizeof(out)) == 0)
+		if (do_crypt_or_stand_in(pw, n, stored, out, sizeof(out)) == 0)
 			ok = str_equal(out, stored);
 	} else {
 		/* Unusable ("!...") or a format we cannot check (e.g. argon2): no match. */
@@ -229,7 +275,6 @@ pw_burn(const char *pw, size_t n)
 {
 	char	 out[CRYPT_OUTPUT_SIZE];
 
-	if (do_crypt(pw, n, dummy_setting, out, sizeof(out)) == -1)
-		(void)do_crypt("x", 1, dummy_setting, out, sizeof(out));
+	(void)do_crypt_or_stand_in(pw, n, dummy_setting, out, sizeof(out));
 	explicit_bzero(out, sizeof(out));
 }

@@ -41,4 +41,12 @@ int	 pw_verify(const char *pw, size_t n, const char *stored, int *rehash);
 /* Spend the time of a pw_verify against the configured method; no result. */
 void	 pw_burn(const char *pw, size_t n);
 
+/*
+ * For the tests: the password hashes computed (crypt(3) or PBKDF2 runs)
+ * since the last call, which sets the count back to 0.  setting (may be
+ * NULL) receives the start of the last crypt(3) run's setting (method and
+ * cost, e.g. "$y$j75$..."), or "pbkdf2".
+ */
+unsigned long pw_hashes_take(char *setting, size_t settingsz);
+
 #endif

@@ -156,9 +156,14 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "WHERE id = ?", 1 },
 	[SQL_USER_REHASH] = {
 	    "UPDATE accounts_user SET password = ? WHERE id = ? AND password = ?", 1 },
+	/*
+	 * Not idempotent: run again after a lost answer, it finds the new hash
+	 * and changes nothing (the first run took effect: "token invalid"
+	 * would be wrong).  db_user_reset_password() reads the row instead.
+	 */
 	[SQL_USER_RESET_PASSWORD] = {
 	    "UPDATE accounts_user SET password = ?, updated_at = UTC_TIMESTAMP(6) "
-	    "WHERE id = ? AND password = ?", 1 },
+	    "WHERE id = ? AND password = ?", 0 },
 	[SQL_ADMIN_BY_ID] = {
 	    "SELECT " SQL_ADMIN_COLUMNS " FROM accounts_user WHERE id = ?", 1, 0 },
 	[SQL_ADMIN_BY_EMAIL] = {

@@ -202,6 +202,8 @@ def lighttpd(a, env, conf_name):
         'server.bind = "127.0.0.1"',
         'server.port = %d' % a.port,
         'server.errorlog = "%s"' % os.path.join(a.state, 'lighttpd-error.log'),
+        # Where lighttpd would spool request bodies: private, and looked at by the tests.
+        'server.upload-dirs = ( "%s" )' % os.path.join(a.state, 'uploads'),
         'var.jwtauth_libexec = "%s"' % a.libexec,
         'var.jwtauth_rundir = "%s"' % os.path.join(a.state, 'spawn' if conf_name == 'spawn' else 'fcgi'),
         'var.jwtauth_config = "%s"' % a.config,
@@ -216,6 +218,7 @@ def lighttpd(a, env, conf_name):
         lines.append('setenv.add-environment += (%s)' % ', '.join(
             '"%s" => "%s"' % kv for kv in sorted(env.items()) if kv[0] != 'JWTAUTH_CONFIG'))
     os.makedirs(os.path.join(a.state, 'fcgi'), mode=0o700, exist_ok=True)
+    os.makedirs(os.path.join(a.state, 'uploads'), mode=0o700, exist_ok=True)
     conf = os.path.join(a.state, 'lighttpd.conf')
     with open(conf, 'w') as fh:
         fh.write('\n'.join(lines) + '\n')

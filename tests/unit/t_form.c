@@ -5820,6 +5820,93 @@ misc(void)
 	is_str(val_kind_pyname(V_DICT), "dict", "pyname dict");
 }
 
+/*
+ * Secrets are wiped before their memory goes back to the allocator: every
+ * block buf.c and form.c free passes buf_free_hook after its wipe and
+ * before free(), where the test looks at it (never at freed memory).
+ */
+static size_t	 freed, dirty;
+
+static void
+free_hook(const void *p, size_t n)
+{
+	const unsigned char	*b = p;
+	size_t			 i;
+
+	freed++;
+	for (i = 0; i < n; i++)
+		if (b[i] != 0) {
+			dirty++;
+			return;
+		}
+}
+
+static const struct {
+	const char	*ctype;
+	const char	*body;
+} wipe_cases[] = {
+	{ "application/json", "{\"email\": \"a@b.c\", \"password\": \"S3cret-pa55\"}" },
+	{ "application/json; charset=utf-16", "{\"password\": \"S3cret-pa55\"}" },
+	{ "application/x-www-form-urlencoded", "email=a%40b.c&password=S3cret%2Dpa55" },
+	{ "multipart/form-data; boundary=XyZ",
+	  "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n"
+	  "S3cret-pa55\r\n--XyZ--\r\n" },
+	{ "multipart/form-data; boundary=XyZ",
+	  "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n"
+	  "Content-Transfer-Encoding: base64\r\n\r\nUzNjcmV0LXBhNTU=\r\n--XyZ--\r\n" },
+	{ "application/json", "{\"password\": \"S3cret-pa55\", \"x\": [1, \"S3cret\"]" },
+};
+
+static void
+wipes(void)
+{
+	struct form	 f;
+	struct buf	 b = BUF_INIT;
+	struct val	 v;
+	char		 msg[256], utf16[128];
+	size_t		 i, j, n;
+	const char	*body;
+
+	buf_free_hook = free_hook;
+	for (i = 0; i < sizeof(wipe_cases) / sizeof(wipe_cases[0]); i++) {
+		body = wipe_cases[i].body;
+		n = strlen(body);
+		if (strstr(wipe_cases[i].ctype, "utf-16") != NULL) {
+			/* UTF-16-LE with a BOM, ASCII text only. */
+			utf16[0] = (char)0xff;
+			utf16[1] = (char)0xfe;
+			for (j = 0; j < n && 2 * j + 3 < sizeof(utf16); j++) {
+				utf16[2 + 2 * j] = body[j];
+				utf16[3 + 2 * j] = '\0';
+			}
+			body = utf16;
+			n = 2 + 2 * j;
+		}
+		freed = dirty = 0;
+		memset(&f, 0, sizeof(f));
+		(void)form_parse(&f, wipe_cases[i].ctype, body, n, msg, sizeof(msg));
+		v = form_get(&f, "password");
+		if (i + 1 < sizeof(wipe_cases) / sizeof(wipe_cases[0]))
+			is_str(v.s != NULL ? v.s : "", "S3cret-pa55", "wipe case %zu: parsed", i);
+		form_free(&f);
+		ok(freed > 0, "wipe case %zu (%s): %zu blocks freed through the hook", i,
+		    wipe_cases[i].ctype, freed);
+		is_int((int)dirty, 0, "wipe case %zu: every block wiped before free", i);
+	}
+	/* A buffer that grows: the old blocks are wiped, not left by realloc(). */
+	freed = dirty = 0;
+	buf_puts(&b, "S3cret-pa55");
+	for (i = 0; i < 1000; i++)
+		buf_puts(&b, "more text, and more ");
+	ok(buf_ok(&b) && strncmp(buf_str(&b), "S3cret-pa55more", 15) == 0, "grown buffer keeps its text");
+	ok(freed >= 8, "each growth gives the old block back through the hook (%zu)", freed);
+	is_int((int)dirty, 0, "the old blocks were wiped");
+	buf_free(&b);
+	is_int((int)dirty, 0, "buf_free wipes");
+	ok(buf_str(&b)[0] == '\0' && b.p == NULL, "freed buffer is empty");
+	buf_free_hook = NULL;
+}
+
 int
 main(void)
 {
@@ -5828,5 +5915,6 @@ main(void)
 	for (i = 0; i < NCASES; i++)
 		run(&cases[i]);
 	misc();
+	wipes();
 	return tap_done();
 }

@@ -41,11 +41,45 @@ static const struct {
 	{ "x", "*0", 0 },
 };
 
+/*
+ * The login's two paths, (existing user: pw_verify against the user's hash
+ * of the configured method and cost; unknown user: pw_burn) by passphrase
+ * length: each computes exactly one hash, against a setting of the
+ * configured method and cost, so that neither answers sooner (crypt(3)
+ * refuses 512 bytes and more, and passphrases with a NUL inside).
+ */
+static const struct {
+	int		 existing;
+	size_t		 len;
+	int		 nul;		/* a NUL byte in the middle */
+} one_hash[] = {
+	{ 1, 13, 0 }, { 0, 13, 0 },
+	{ 1, PW_MAX_BYTES, 0 }, { 0, PW_MAX_BYTES, 0 },
+	{ 1, PW_MAX_BYTES + 1, 0 }, { 0, PW_MAX_BYTES + 1, 0 },
+	{ 1, 4096, 0 }, { 0, 4096, 0 },
+	{ 1, 13, 1 }, { 0, 13, 1 },
+	{ 1, 0, 0 }, { 0, 0, 0 },
+};
+
+/* The method and cost part of a crypt(3) hash: up to its third '$' ("$y$j75$"). */
+static size_t
+method_cost_len(const char *h)
+{
+	size_t	 i, dollars = 0;
+
+	for (i = 0; h[i] != '\0'; i++)
+		if (h[i] == '$' && ++dollars == 3)
+			return i + 1;
+	return i;
+}
+
 int
 main(void)
 {
 	struct cfg	 c;
 	char		 err[256] = "", h1[CRYPT_OUTPUT_SIZE], h2[CRYPT_OUTPUT_SIZE], big[600];
+	char		 huge[4096], setting[24];
+	unsigned long	 nh;
 	size_t		 i;
 	int		 rehash;
 
@@ -78,6 +112,25 @@ main(void)
 	/* Exercised for the sanitizers and valgrind: it has no result to check. */
 	pw_burn("anything", 8);
 	pw_burn(big, PW_MAX_BYTES + 1);
+
+	memset(huge, 'y', sizeof(huge));
+	for (i = 0; i < sizeof(one_hash) / sizeof(one_hash[0]); i++) {
+		huge[6] = one_hash[i].nul ? '\0' : 'y';
+		(void)pw_hashes_take(NULL, 0);
+		if (one_hash[i].existing)
+			is_int(pw_verify(huge, one_hash[i].len, h1, NULL), 0,
+			    "row %zu: %zu bytes%s do not match", i, one_hash[i].len,
+			    one_hash[i].nul ? " with a NUL" : "");
+		else
+			pw_burn(huge, one_hash[i].len);
+		nh = pw_hashes_take(setting, sizeof(setting));
+		is_int((int)nh, 1, "row %zu: %s user, %zu bytes%s: one hash", i,
+		    one_hash[i].existing ? "existing" : "unknown", one_hash[i].len,
+		    one_hash[i].nul ? " with a NUL" : "");
+		ok(strncmp(setting, h1, method_cost_len(h1)) == 0,
+		    "row %zu: of the configured method and cost (%.7s, want %.*s)", i, setting,
+		    (int)method_cost_len(h1), h1);
+	}
 	pw_done();
 
 	/* Another method and cost: an existing yescrypt hash must be upgraded. */
