@@ -67,7 +67,7 @@ ADMIN_FILES = ('index.html', 'admin.css', 'admin.js')
 APACHE_MODULES = ('mpm_prefork', 'authz_core', 'alias', 'mime', 'env', 'headers', 'rewrite', 'cgi',
                   'fcgid', 'proxy', 'proxy_fcgi', 'asis')
 # The JSON error document of the shared-hosting layout (www/errors/, Apache's mod_asis).
-APACHE_ERRORS = ('503.asis',)
+APACHE_ERRORS = ('503.asis', '413.asis')
 # mod_reqtimeout, enabled by default on Debian: the templates' RequestReadTimeout.
 APACHE_MODULES += ('reqtimeout',)
 
