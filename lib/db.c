@@ -144,6 +144,8 @@ db_request(struct db *db)
 {
 	struct pollfd	 pfd;
 
+	if (db == NULL)		/* a caller without a database (tests, fuzz_cgi) */
+		return;
 	db->timed_out = 0;
 	if (db->conn == NULL)
 		return;

@@ -9,8 +9,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cfg.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int	 LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -50,6 +53,18 @@ fuzz_split(const uint8_t **d, size_t *n, int sep, const uint8_t **piece, size_t 
 	*n -= *plen + 1;
 	*d = p + 1;
 	return 1;
+}
+
+/* The harness's configuration from text, or abort (the harness itself is wrong). */
+static inline void
+fuzz_cfg(struct cfg *cfg, const char *harness, const char *text)
+{
+	char	 err[256];
+
+	if (cfg_load_text(cfg, text, NULL, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", harness, err);
+		abort();
+	}
 }
 
 #endif

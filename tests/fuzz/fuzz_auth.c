@@ -27,18 +27,12 @@ static struct cfg	 cfg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char	 err[256];
-
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_auth", LOG_ERR);
-	if (cfg_load_text(&cfg, "[keys]\ncurrent = k1\n"
+	fuzz_cfg(&cfg, "fuzz_auth", "[keys]\ncurrent = k1\n"
 	    "key1_id = k1\nkey1_secret = " KEY "\nkey1_legacy = 1\n"
-	    "key2_id = k2\nkey2_secret = " KEY2 "\n[tokens]\ncheck_revoke_token = 1\n",
-	    NULL, err, sizeof(err)) == -1) {
-		fprintf(stderr, "fuzz_auth: %s\n", err);
-		abort();
-	}
+	    "key2_id = k2\nkey2_secret = " KEY2 "\n[tokens]\ncheck_revoke_token = 1\n");
 	return 0;
 }
 

@@ -155,18 +155,12 @@ static struct cfg	 cfg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char	 err[256];
-
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_cgi", LOG_ERR);
-	if (cfg_load_text(&cfg, "secret_key = 0123456789abcdef0123456789abcdef-cgi\n"
+	fuzz_cfg(&cfg, "fuzz_cgi", "secret_key = 0123456789abcdef0123456789abcdef-cgi\n"
 	    "trusted_proxies = 127.0.0.1 10.0.0.0/8 ::1\n[audit]\nenabled = 0\n"
-	    "[cors]\nallowed_origins = http://localhost:3000 https://app.example.com\n",
-	    NULL, err, sizeof(err)) == -1) {
-		fprintf(stderr, "fuzz_cgi: %s\n", err);
-		abort();
-	}
+	    "[cors]\nallowed_origins = http://localhost:3000 https://app.example.com\n");
 	return 0;
 }
 

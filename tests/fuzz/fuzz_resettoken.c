@@ -33,17 +33,11 @@ static struct cfg	 cfg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char	 err[256];
-
 	(void)argc;
 	(void)argv;
 	log_init("fuzz_resettoken", LOG_ERR);
-	if (cfg_load_text(&cfg, "[keys]\nkey1_id = old\nkey1_secret = " KEY1
-	    "\nkey1_legacy = 1\nkey2_id = new\nkey2_secret = " KEY2 "\ncurrent = old\n",
-	    NULL, err, sizeof(err)) == -1) {
-		fprintf(stderr, "fuzz_resettoken: %s\n", err);
-		abort();
-	}
+	fuzz_cfg(&cfg, "fuzz_resettoken", "[keys]\nkey1_id = old\nkey1_secret = " KEY1
+	    "\nkey1_legacy = 1\nkey2_id = new\nkey2_secret = " KEY2 "\ncurrent = old\n");
 	return 0;
 }
 
