@@ -330,7 +330,8 @@ def t_database_restart(s, t):
     try:
         load = Load(sib, email).start()
         warm = load.warm(t)
-        s.db.kill()
+        kill_sent = time.time()
+        s.db.kill()             # returns when mariadbd has exited
         killed = time.time()
         time.sleep(1.0)
         launched = time.time()
@@ -342,7 +343,9 @@ def t_database_restart(s, t):
         if s.db.proc is None:
             s.db.start_again()
         sib.stop()
-    before = [r for r in seen if r[2] < killed]
+    # Up: what ended before the signal was sent (mariadbd takes a moment to exit, meanwhile
+    # a request may or may not be answered).
+    before = [r for r in seen if r[2] < kill_sent]
     # Down: from the kill to the launch of mariadbd.  Between the launch and "up" (ping polled
     # every 50 ms) it may already answer: either answer is right there.
     down = [r for r in seen if r[1] > killed + 0.1 and r[2] < launched]
