@@ -39,10 +39,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from bench import Client as BenchClient  # noqa: E402
 from frontend import descendants  # noqa: E402
 
 LUA = os.path.join(HERE, 'soak.lua')
@@ -58,33 +58,17 @@ def out(msg, fh=None):
         fh.flush()
 
 
-class Client:
-    """Sequential HTTP requests over one kept-alive connection (reopened when closed)."""
+class Client(BenchClient):
+    """bench.py's client (one kept-alive connection), counting the answers by status."""
 
     def __init__(self, base):
-        u = urllib.parse.urlsplit(base)
-        self.host, self.port = u.hostname, u.port
-        self.c = None
+        super().__init__(base)
         self.counts = {}
 
     def __call__(self, method, path, body=None, headers=None):
-        for attempt in (0, 1):
-            if self.c is None:
-                self.c = http.client.HTTPConnection(self.host, self.port, timeout=60)
-            try:
-                self.c.request(method, path, body=body, headers=headers or {})
-                r = self.c.getresponse()
-                data = r.read()
-                if r.getheader('Connection', '').lower() == 'close':
-                    self.c.close()
-                    self.c = None
-                self.counts[r.status] = self.counts.get(r.status, 0) + 1
-                return r.status, data
-            except (http.client.HTTPException, ConnectionError):
-                self.c.close()
-                self.c = None
-                if attempt:
-                    raise
+        st, data = super().__call__(method, path, body, headers)
+        self.counts[st] = self.counts.get(st, 0) + 1
+        return st, data
 
     def json(self, method, path, obj, token=None, want=200):
         h = {'Content-Type': 'application/json'}
