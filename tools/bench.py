@@ -246,22 +246,18 @@ class Spec:
         return None if st == self.expect else 'expected %d, got %d %s' % (self.expect, st, data[:120])
 
 
-def wrk(base, spec, threads, conns, seconds, limit=0):
-    """Run wrk; returns a result dict (req/s, p50/p99 ms, errors, count).  With one
-    connection per thread the script times every request itself (exact percentiles);
-    with a limit, wrk is ended (SIGINT) once every thread has sent its share."""
-    with tempfile.NamedTemporaryFile('w', suffix='.spec', delete=False) as fh:
-        fh.write(spec.lua(threads, limit, conns == threads))
-    argv = ['wrk', '-t%d' % threads, '-c%d' % conns, '-d%ds' % seconds, '--timeout', '30s',
-            '-s', LUA, base.rstrip('/') + '/', '--', fh.name]
+def run_wrk(argv, stop_marker, threads, kill_after):
+    """Run wrk (argv) and return (stdout, stderr).  Each of its threads prints a line
+    starting with stop_marker once it has sent its share: after the last one wrk is ended
+    (SIGINT, which makes it print its summary); it is killed after kill_after seconds."""
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    killer = threading.Timer(seconds + 90, p.kill)
+    killer = threading.Timer(kill_after, p.kill)
     killer.start()
     try:
         lines, stops = [], 0
         for line in p.stdout:
             lines.append(line)
-            if line.startswith('BENCH-STOP'):
+            if line.startswith(stop_marker):
                 stops += 1
                 if stops == threads:
                     if not any(x.startswith('Running') for x in lines):
@@ -274,8 +270,21 @@ def wrk(base, spec, threads, conns, seconds, limit=0):
         if p.poll() is None:
             p.kill()
             p.wait()
+    return ''.join(lines), err
+
+
+def wrk(base, spec, threads, conns, seconds, limit=0):
+    """Run wrk; returns a result dict (req/s, p50/p99 ms, errors, count).  With one
+    connection per thread the script times every request itself (exact percentiles);
+    with a limit, wrk is ended (SIGINT) once every thread has sent its share."""
+    with tempfile.NamedTemporaryFile('w', suffix='.spec', delete=False) as fh:
+        fh.write(spec.lua(threads, limit, conns == threads))
+    argv = ['wrk', '-t%d' % threads, '-c%d' % conns, '-d%ds' % seconds, '--timeout', '30s',
+            '-s', LUA, base.rstrip('/') + '/', '--', fh.name]
+    try:
+        out, err = run_wrk(argv, 'BENCH-STOP', threads, seconds + 90)
+    finally:
         os.unlink(fh.name)
-    out = ''.join(lines)
     m = re.search(r'^BENCH (\{.*\})$', out, re.M)
     if not m:
         raise RuntimeError('wrk failed: %s %s' % (out[-500:], err[-500:]))

@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench import Client as BenchClient  # noqa: E402
+from bench import Client as BenchClient, run_wrk as bench_run_wrk  # noqa: E402
 from frontend import descendants  # noqa: E402
 
 LUA = os.path.join(HERE, 'soak.lua')
@@ -246,26 +245,10 @@ def spec_file(mix, limit, threads, seed):
 def run_wrk(base, spec, threads, timeout):
     argv = ['wrk', '-t%d' % threads, '-c%d' % threads, '-d%ds' % timeout, '--timeout', '30s',
             '-s', LUA, base.rstrip('/') + '/', '--', spec]
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines, stops = [], 0
-    try:
-        for line in p.stdout:
-            lines.append(line)
-            if line.startswith('SOAK-STOP'):
-                stops += 1
-                if stops == threads:
-                    if not any(x.startswith('Running') for x in lines):
-                        time.sleep(0.2)     # wrk handles SIGINT once it says "Running"
-                    p.send_signal(signal.SIGINT)
-        err = p.stderr.read()
-        p.wait()
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    m = re.search(r'^SOAK (\{.*\})$', ''.join(lines), re.M)
+    out, err = bench_run_wrk(argv, 'SOAK-STOP', threads, timeout + 90)
+    m = re.search(r'^SOAK (\{.*\})$', out, re.M)
     if not m:
-        raise RuntimeError('wrk failed: %s %s' % (''.join(lines)[-500:], err[-500:]))
+        raise RuntimeError('wrk failed: %s %s' % (out[-500:], err[-500:]))
     return json.loads(m.group(1))
 
 
