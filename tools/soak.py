@@ -41,7 +41,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench import Client as BenchClient, run_wrk as bench_run_wrk  # noqa: E402
+from bench import Client as BenchClient, read_links as bench_read_links, run_wrk as bench_run_wrk  # noqa: E402
 from frontend import descendants  # noqa: E402
 
 LUA = os.path.join(HERE, 'soak.lua')
@@ -106,23 +106,7 @@ def user_id(token):
 
 def read_links(mail_dir):
     """{recipient: path} of the reset links in the mails of mail_dir, which are removed."""
-    import email
-    import email.policy
-    links = {}
-    for name in os.listdir(mail_dir):
-        if name.startswith('.'):
-            continue
-        path = os.path.join(mail_dir, name)
-        with open(path, 'rb') as fh:
-            m = email.message_from_binary_file(fh, policy=email.policy.default)
-        body = m.get_body(('plain',))
-        text = body.get_content() if body is not None else ''
-        uid, token = re.search(r'^uid:\s+(\S+)', text, re.M), re.search(r'^token:\s+(\S+)', text, re.M)
-        if uid and token:
-            links[str(m['To']).strip().lower()] = '/api/user/reset-password/%s/%s/' % (
-                uid.group(1), token.group(1))
-        os.unlink(path)
-    return links
+    return {to: '/api/user/reset-password/%s/%s/' % link for to, link in bench_read_links(mail_dir).items()}
 
 
 # ---------------------------------------------------------------- the mix
