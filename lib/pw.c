@@ -67,7 +67,7 @@ static char	 dummy_setting[CRYPT_GENSALT_OUTPUT_SIZE];	/* a fresh salt of the co
 static unsigned long hashes;
 static char	 last_setting[24];
 
-/* Count one hash computation against setting (NULL: PBKDF2 or argon2). */
+/* Count one hash computation against setting (NULL: PBKDF2; "argon2"). */
 static void
 count_hash(const char *setting)
 {
@@ -405,7 +405,7 @@ verify_argon2(const char *pw, size_t n, const char *rest)
 		    ARGON2_MAX_T, ARGON2_MAX_P);
 		return -1;
 	}
-	count_hash(NULL);
+	count_hash("argon2");
 	rc = argon2_verify(rest, pw, n, type);
 	if (rc != ARGON2_OK && rc != ARGON2_VERIFY_MISMATCH && rc != ARGON2_DECODING_FAIL)
 		log_warn("argon2_verify: %s", argon2_error_message(rc));

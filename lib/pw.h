@@ -63,7 +63,7 @@ int	 pw_random_string(char *out, size_t n);
  * For the tests: the password hashes computed (crypt(3) or PBKDF2 runs)
  * since the last call, which sets the count back to 0.  setting (may be
  * NULL) receives the start of the last crypt(3) run's setting (method and
- * cost, e.g. "$y$j75$..."), or "pbkdf2".
+ * cost, e.g. "$y$j75$..."), or "pbkdf2", or "argon2".
  */
 unsigned long pw_hashes_take(char *setting, size_t settingsz);
 
