@@ -362,7 +362,8 @@ argon2_number(const char **sp, char sep, unsigned long max, unsigned long *v)
  * with the type the hash names ("$argon2id$v=19$m=102400,t=2,p=8$salt$hash";
  * Django 1.10's "$argon2i$m=...", without a version, is Argon2 1.0, as
  * libargon2 reads it).  The memory, passes and lanes are checked against
- * the caps first; a hash above them does not match.
+ * the caps first.  1 (a match), 0, or -1: malformed, above the caps, or
+ * refused by libargon2 (no match either; the caller spends a hash).
  */
 static int
 verify_argon2(const char *pw, size_t n, const char *rest)
@@ -406,10 +407,13 @@ verify_argon2(const char *pw, size_t n, const char *rest)
 		return -1;
 	}
 	count_hash("argon2");
-	rc = argon2_verify(rest, pw, n, type);
-	if (rc != ARGON2_OK && rc != ARGON2_VERIFY_MISMATCH && rc != ARGON2_DECODING_FAIL)
-		log_warn("argon2_verify: %s", argon2_error_message(rc));
-	return rc == ARGON2_OK;
+	if ((rc = argon2_verify(rest, pw, n, type)) == ARGON2_OK)
+		return 1;
+	if (rc == ARGON2_VERIFY_MISMATCH)
+		return 0;
+	/* A row libargon2 refuses (a bad version, salt or length): nothing was spent. */
+	log_warn("argon2_verify: %s", argon2_error_message(rc));
+	return -1;
 }
 
 /* Django's BCryptSHA256PasswordHasher: bcrypt of the hex SHA-256 of the password. */
