@@ -495,7 +495,8 @@ check_keys(struct cfg *c, char *err, size_t errsz)
  * The hash cost minimums, unless [password] enforce_hash_cost = 0.
  * password_hash_cost is crypt_gensalt's count: yescrypt 1 to 11 (0: its
  * default, 5), bcrypt 4 to 31 (0: libxcrypt's 5), sha512crypt the rounds
- * (0: 5000; 1 to 999 give 1000).
+ * (0: 5000; 1 to 999 give 1000); pbkdf2_sha256 the iterations (0: 260000,
+ * at most 10000000, which pw_init() checks).
  */
 static int
 check_hash_cost(const struct cfg *c, char *err, size_t errsz)
@@ -518,6 +519,12 @@ check_hash_cost(const struct cfg *c, char *err, size_t errsz)
 		else
 			(void)snprintf(err, errsz, "password_hash_cost %ld is below bcrypt's "
 			    "minimum of 10: use 12 (10 to 31)", cost);
+	} else if (strcmp(c->password_hash, "pbkdf2_sha256") == 0) {
+		/* Django 3.2's PBKDF2PasswordHasher.iterations. */
+		if (cost == 0 || cost >= 260000)
+			return 0;
+		(void)snprintf(err, errsz, "password_hash_cost %ld (pbkdf2_sha256 iterations) is "
+		    "below Django 3.2's default, 260000: use 0 (260000) or 260000 and more", cost);
 	} else {
 		if (cost == 0 || cost >= 5000)
 			return 0;
@@ -540,9 +547,10 @@ check(struct cfg *c, char *err, size_t errsz)
 	}
 	if (strcmp(c->password_hash, "yescrypt") != 0 &&
 	    strcmp(c->password_hash, "bcrypt") != 0 &&
-	    strcmp(c->password_hash, "sha512crypt") != 0) {
+	    strcmp(c->password_hash, "sha512crypt") != 0 &&
+	    strcmp(c->password_hash, "pbkdf2_sha256") != 0) {
 		(void)snprintf(err, errsz, "password_hash \"%s\": expected yescrypt, "
-		    "bcrypt or sha512crypt", c->password_hash);
+		    "bcrypt, sha512crypt or pbkdf2_sha256", c->password_hash);
 		return -1;
 	}
 	if (check_hash_cost(c, err, errsz) == -1)

@@ -46,7 +46,7 @@ struct cfg {
 	char	*algorithm;		/* only "HS256" */
 	long	 reset_timeout;		/* PASSWORD_RESET_TIMEOUT, default 600 */
 	char	*time_zone;		/* default "Asia/Kolkata" */
-	char	*password_hash;		/* "yescrypt" (default), "bcrypt", "sha512crypt" */
+	char	*password_hash;		/* "yescrypt" (default), "bcrypt", "sha512crypt", "pbkdf2_sha256" */
 	long	 password_hash_cost;	/* crypt_gensalt count; 0 = the method's default */
 	long	 max_body;		/* bytes, default 65536 */
 	long	 workers;		/* FastCGI processes on one socket (spawn-fcgi), default 1 */
