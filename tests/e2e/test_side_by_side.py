@@ -331,9 +331,9 @@ class Run:
         self.register(o, email, 'Black-pass-1')
         uid = self.uid_of(email)
         # Every original's login first: without pbkdf2_sha256 jwtauth's login rewrites the hash.
-        toks = {'ob': self.login(ob, email, 'Black-pass-1').json, 'ob logout': self.login(ob, email, 'Black-pass-1').json,
-                'o 1': self.login(o, email, 'Black-pass-1').json, 'o 2': self.login(o, email, 'Black-pass-1').json}
-        toks['j'] = self.login(j, email, 'Black-pass-1').json
+        toks = {}
+        for key, side in (('ob', ob), ('ob logout', ob), ('o 1', o), ('o 2', o), ('j', j)):
+            toks[key] = self.login(side, email, 'Black-pass-1').json
         for k, v in sorted(toks.items()):
             t.ok(v and 'refresh' in v, 'side by side: blacklist: a login (%s)' % k, v)
         rows = {}
