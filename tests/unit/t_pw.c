@@ -249,6 +249,15 @@ pbkdf2_mode(void)
 	ok(pw_verify("Secret-pass-2", 13, h1, &rehash) == 0, "wrong password");
 	ok(pw_hash("Secret-pass-1", 13, h2, sizeof(h2)) == PW_OK && strcmp(h1, h2) != 0,
 	    "salted: two hashes differ");
+	pw_done();
+	cfg_free(&c);
+
+	/* The rest at 1000 iterations: it runs under valgrind too. */
+	ok(cfg_load_text(&c, "secret_key = 0123456789abcdef0123456789abcdef\n"
+	    "password_hash = pbkdf2_sha256\npassword_hash_cost = 1000\n[password]\nenforce_hash_cost = 0\n",
+	    NULL, err, sizeof(err)) == 0 && pw_init(&c, err, sizeof(err)) == 0, "pbkdf2_sha256 1000 config: %s", err);
+	ok(pw_hash("Secret-pass-1", 13, h1, sizeof(h1)) == PW_OK && strncmp(h1, "pbkdf2_sha256$1000$", 19) == 0,
+	    "pbkdf2 hash of 1000: %s", h1);
 	ok(pw_hash("a\0b", 3, h2, sizeof(h2)) == PW_OK && pw_verify("a\0b", 3, h2, NULL) == 1 &&
 	    pw_verify("a", 1, h2, NULL) == 0, "a NUL inside is hashed, as Django does");
 
