@@ -1,4 +1,5 @@
-# Settings of the original service as the seed gives them; database and key from the environment.
+# Settings of the original service as the seed gives them; database and key from the environment
+# (README.md: REF_SECRET_KEY, REF_DB_*, REF_MAIL_DIR, REF_TOKEN_BLACKLIST).
 import os
 from datetime import timedelta
 
@@ -20,6 +21,11 @@ INSTALLED_APPS = [
     'rest_framework',
     'rest_framework_simplejwt',
 ]
+# Not in the seed: simplejwt's blacklist app, only when REF_TOKEN_BLACKLIST=1 asks (a Django that
+# shares jwtauth's token_blacklist tables; tests/e2e/test_side_by_side.py).
+TOKEN_BLACKLIST = os.environ.get('REF_TOKEN_BLACKLIST', '') == '1'
+if TOKEN_BLACKLIST:
+    INSTALLED_APPS.append('rest_framework_simplejwt.token_blacklist')
 
 MIDDLEWARE = [
     'django.middleware.security.SecurityMiddleware',
@@ -50,6 +56,7 @@ DATABASES = {
         'ENGINE': 'django.db.backends.mysql',
         'NAME': os.environ.get('REF_DB_NAME', 'jwtauth_ref'),
         'USER': os.environ.get('REF_DB_USER', ''),
+        'PASSWORD': os.environ.get('REF_DB_PASSWORD', ''),
         'OPTIONS': {'unix_socket': os.environ['REF_DB_SOCKET']},
     }
 }

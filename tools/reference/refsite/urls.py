@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
-from rest_framework_simplejwt.views import TokenRefreshView, TokenVerifyView
+from rest_framework_simplejwt.views import TokenBlacklistView, TokenRefreshView, TokenVerifyView
 from api.views import (SendPasswordResetEmailView, UserChangePasswordView, UserLoginView,
                        UserPasswordResetView, UserProfileView, UserRegistrationView)
 
@@ -15,3 +16,6 @@ urlpatterns = [
     path('api/user/token/refresh/', TokenRefreshView.as_view()),
     path('api/user/token/verify/', TokenVerifyView.as_view()),
 ]
+# Not in the seed: with REF_TOKEN_BLACKLIST=1, simplejwt's own blacklist view at jwtauth's URL.
+if settings.TOKEN_BLACKLIST:
+    urlpatterns.append(path('api/user/token/blacklist/', TokenBlacklistView.as_view()))
