@@ -4,6 +4,7 @@
  *	ok(cond, "name %d", i);		one test point
  *	is_str(got, want, "name");	string equality, prints both on failure
  *	is_int(got, want, "name");
+ *	skip("reason");			a test point not run (TAP's # SKIP)
  *	return tap_done();		prints the plan, exit status 1 on failure
  */
 #ifndef JWTAUTH_TAP_H
@@ -78,6 +79,23 @@ is_int(long long got, long long want, const char *fmt, ...)
 	if (!pass)
 		printf("#   got:  %lld\n#   want: %lld\n", got, want);
 	return pass;
+}
+
+static void skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), unused));
+
+/* One test point not run, with the reason: "ok N # SKIP reason". */
+static void
+skip(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	tap_n++;
+	printf("ok %d # SKIP ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
 }
 
 static int tap_done(void) __attribute__((unused));
