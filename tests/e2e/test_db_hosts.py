@@ -96,11 +96,23 @@ def t_db_hosts(s, t):
                 db.start()
             except Exception as e:      # reported below
                 errs.append(e)
-        th = [threading.Thread(target=start, args=(db,)) for db in (a, b)]
-        for x in th:
-            x.start()
-        for x in th:
-            x.join()
+        # A private TMPDIR for mariadb-install-db's bootstrap (its temporary tables): in the shared
+        # /tmp one vanished under it now and then ("Could not remove temporary table", 1051).
+        tmp = os.path.join(root, 'tmp')
+        os.makedirs(tmp)
+        saved = os.environ.get('TMPDIR')
+        os.environ['TMPDIR'] = tmp
+        try:
+            th = [threading.Thread(target=start, args=(db,)) for db in (a, b)]
+            for x in th:
+                x.start()
+            for x in th:
+                x.join()
+        finally:
+            if saved is None:
+                del os.environ['TMPDIR']
+            else:
+                os.environ['TMPDIR'] = saved
         if not t.ok(not errs, 'two MariaDB servers on loopback TCP ports %d, %d' % (a.port, b.port), errs):
             return
         hosts = '127.0.0.1:%d, 127.0.0.1:%d 127.0.0.1:%d' % (closed, a.port, b.port)
