@@ -210,6 +210,26 @@ def t_db_hosts(s, t):
         try:
             time.sleep(2 * DB_TIMEOUT + 2.5)
             seen = load.stop()
+            # A process of its own (jwtauth-admin) waits out A once, then B answers; with B frozen
+            # too, B gets one second after A's timeout, and the command fails.
+            both = '127.0.0.1:%d,127.0.0.1:%d' % (a.port, b.port)
+            started = time.time()
+            p = admin(config, both, ['users', 'list', '--search', 'both-login'])
+            took = time.time() - started
+            t.ok(p.returncode == 0 and login in p.stdout and took < DB_TIMEOUT + 1.5,
+                 'A frozen: jwtauth-admin with hosts = A, B lists B\'s users after %.2f s (connect_timeout '
+                 '%d s + B)' % (took, DB_TIMEOUT), p.stdout + p.stderr)
+            b.freeze()
+            try:
+                started = time.time()
+                p = admin(config, both, ['users', 'list'])
+                took = time.time() - started
+            finally:
+                b.thaw()
+            t.ok(p.returncode != 0 and 'no server of [db] hosts answered' in p.stderr and
+                 DB_TIMEOUT + 0.5 < took < DB_TIMEOUT + 1 + 1.5,
+                 'A and B frozen: jwtauth-admin fails after %.2f s (connect_timeout %d s for A, 1 s for B)'
+                 % (took, DB_TIMEOUT), p.stdout + p.stderr)
         finally:
             a.thaw()
         timed = [r for r in seen if r[1] >= warm]
