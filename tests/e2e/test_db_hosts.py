@@ -153,15 +153,17 @@ def t_db_hosts(s, t):
             email = new_email('hosts-first')
             started = time.time()
             r1 = web.request('POST', P_REGISTER, json_body=reg_body(email))
+            middle = time.time()
             r2 = web.request('POST', P_LOGIN, json_body={'email': login, 'password': PASSWORD})
-            slowest = max(slowest, time.time() - started) if i > 0 else slowest
+            if i > 0:       # the first starts the front end's workers
+                slowest = max(slowest, middle - started, time.time() - middle)
             first.append((email, r1.status, r2.status))
         t.eq([x[1:] for x in first], [(201, 200)] * 6, 'A up: registrations and logins succeed')
         t.ok(all(x[0] in emails(a) for x in first) and not any(x[0] in emails(b) for x in first),
              'A up: every registration is in A, none in B', first)
         t.eq(service_connections(b), 0, 'A up: no connection of the service on B')
-        t.ok(slowest < 1.5, 'A up: the closed port before it costs nothing (slowest register + login '
-             'after the first: %.2f s)' % slowest)
+        t.ok(slowest < DB_TIMEOUT, 'A up: the closed port before it costs nothing: no request waits '
+             'connect_timeout (the slowest after the first pair: %.2f s)' % slowest)
 
         # 2. A killed (SIGKILL) under load: the requests go to B.
         load = Load(web, login).start()
