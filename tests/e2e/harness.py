@@ -46,20 +46,28 @@ def browser_origin_port():
 
 
 class MariaDB:
+    """A private MariaDB under root, on its socket.  Its temporary files go to a tmpdir of its
+    own (root/tmp), for mariadb-install-db too: a starting mariadbd deletes every #sql* file in
+    its tmpdir, so in the shared /tmp it would destroy the temporary tables of another server's
+    mariadb-install-db (error 1051 there)."""
+
     def __init__(self, root):
         self.root = root
         self.sock = os.path.join(root, 'mysqld.sock')
+        self.tmpdir = os.path.join(root, 'tmp')
         self.proc = None
         self.password = 'e2e-db-password'
 
     def start(self):
         data = os.path.join(self.root, 'data')
+        os.makedirs(self.tmpdir, exist_ok=True)
         user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
         log = os.path.join(self.root, 'mariadb-install.log')
         with open(log, 'wb') as out:
             rc = subprocess.run(['mariadb-install-db', '--no-defaults', '--datadir=' + data, '--user=' + user,
                                  '--auth-root-authentication-method=socket', '--skip-test-db'],
-                                stdout=out, stderr=subprocess.STDOUT).returncode
+                                stdout=out, stderr=subprocess.STDOUT,
+                                env=dict(os.environ, TMPDIR=self.tmpdir)).returncode
         if rc != 0:
             with open(log, errors='replace') as fh:
                 raise RuntimeError('mariadb-install-db failed (%d):\n%s' % (rc, ''.join(fh.readlines()[-15:])))
@@ -94,7 +102,7 @@ class MariaDB:
         data = os.path.join(self.root, 'data')
         user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
         self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
-                          '--skip-networking', '--user=' + user,
+                          '--skip-networking', '--user=' + user, '--tmpdir=' + self.tmpdir,
                           '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
                           '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
                          os.path.join(self.root, 'mariadb.log'))
@@ -145,29 +153,15 @@ class TcpMariaDB(MariaDB):
     sql(), migrate(), ping), migrated with jwtauth's schema, and the service's user granted from
     127.0.0.1 too (MariaDB matches 'jwtauth'@'localhost' for socket connections only).  root is
     created; keep it short (the socket's path is limited to 108 bytes).  kill(), freeze(), thaw()
-    and start_again() as for MariaDB; the port stays the same.  Its temporary files go to a tmpdir
-    of its own (root/tmp): a starting mariadbd deletes every #sql* file in its tmpdir, so in the
-    shared /tmp it destroys the temporary tables of other servers' mariadb-install-db (error
-    1051 there), and theirs its own.  start() sets TMPDIR for mariadb-install-db while it runs:
-    start one TcpMariaDB at a time."""
+    and start_again() as for MariaDB; the port stays the same."""
 
     def __init__(self, root, port=None):
         os.makedirs(root, exist_ok=True)
         MariaDB.__init__(self, root)
         self.port = port or free_port()
-        self.tmpdir = os.path.join(root, 'tmp')
-        os.makedirs(self.tmpdir, exist_ok=True)
 
     def start(self):
-        saved = os.environ.get('TMPDIR')
-        os.environ['TMPDIR'] = self.tmpdir
-        try:
-            MariaDB.start(self)
-        finally:
-            if saved is None:
-                del os.environ['TMPDIR']
-            else:
-                os.environ['TMPDIR'] = saved
+        MariaDB.start(self)
         self.sql("CREATE USER 'jwtauth'@'127.0.0.1' IDENTIFIED BY '%s';"
                  "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'127.0.0.1';"
                  % self.password, db=None)
