@@ -13,6 +13,18 @@
  * that ran into the timeout is never retried (it may have run), and every
  * later call of the same request fails at once (db_request() starts the
  * next).  A server that is down refuses at once: each request tries again.
+ *
+ * Under Galera (README: Scaling out) two nodes' conflicting writes meet at
+ * certification: the loser's statement or COMMIT fails with
+ * ER_LOCK_DEADLOCK (1213) and was rolled back whole, as an InnoDB deadlock
+ * victim is.  So a deadlocked autocommit statement runs again, idempotent
+ * or not, and db_tx() runs a deadlocked transaction again from its start,
+ * COMMIT's deadlock included: DB_DEADLOCK_TRIES runs in all, after a short
+ * random back-off (deadlock_pause()).  A statement inside a transaction is
+ * never retried alone.  A node that is not part of the cluster's primary
+ * component answers ER_UNKNOWN_COM_ERROR (1047, "WSREP has not yet prepared
+ * node for application use") without running anything: treated as a server
+ * that went away (lost()), so the worker connects again.
  */
 #include "config.h"
 
@@ -21,6 +33,7 @@
 #include <string.h>
 #include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -33,6 +46,9 @@
 #ifndef nitems
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
+
+/* Runs of a deadlocked autocommit statement or transaction, in all. */
+#define DB_DEADLOCK_TRIES	5
 
 struct db {
 	const struct cfg	*cfg;
@@ -169,7 +185,30 @@ lost(unsigned int code)
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
 	    code == ER_UNKNOWN_STMT_HANDLER || code == CR_NO_PREPARE_STMT ||
 	    code == CR_SERVER_LOST_EXTENDED || code == CR_CONN_HOST_ERROR ||
-	    code == CR_CONNECTION_ERROR;
+	    code == CR_CONNECTION_ERROR || code == ER_UNKNOWN_COM_ERROR;
+}
+
+/*
+ * Before the run after the nth deadlock (n >= 1): a random pause of 1 to
+ * 5 * 2^n ms (at most 160 ms), so that the two writers that met do not
+ * meet again at once.
+ */
+static void
+deadlock_pause(int n)
+{
+	static unsigned int	 seed;
+	struct timespec		 ts;
+	long			 ms;
+
+	if (seed == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = (unsigned int)ts.tv_nsec ^ (unsigned int)getpid() ^ 1u;
+	}
+	ms = 1 + (long)(rand_r(&seed) % (5 << (n > 5 ? 5 : n)));
+	ts.tv_sec = 0;
+	ts.tv_nsec = ms * 1000000L;
+	while (nanosleep(&ts, &ts) == -1)
+		continue;
 }
 
 /*
@@ -186,7 +225,7 @@ db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 {
 	MYSQL_STMT	*st;
 	unsigned int	 code = 0;
-	int		 attempt, executed, rc;
+	int		 attempt, executed, rc, deadlocks = 0;
 	enum db_rc	 out = DB_ERR;
 	double		 started;
 
@@ -285,6 +324,17 @@ fail_conn:
 		log_err("statement %d: %u %s", (int)id, code, mysql_error(db->conn));
 retry:
 		db->code = code;
+		/*
+		 * A deadlock (a Galera certification conflict) rolled the
+		 * statement back: run it again, unless inside a transaction
+		 * (db_tx() runs that again whole).  Not counted as an attempt.
+		 */
+		if (code == ER_LOCK_DEADLOCK && !db->in_tx &&
+		    ++deadlocks < DB_DEADLOCK_TRIES) {
+			deadlock_pause(deadlocks);
+			attempt--;
+			continue;
+		}
 		if (!lost(code))
 			return DB_ERR;
 		/* Waited the whole timeout: never again in this request. */
@@ -299,10 +349,12 @@ retry:
 		}
 		/*
 		 * A lost statement handle (1243/2030) means the server never ran
-		 * it; a lost connection during execute might have run it.
+		 * it, as does a node not ready (1047); a lost connection during
+		 * execute might have run it.
 		 */
 		if (executed && !sql_defs[id].idempotent &&
-		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT) {
+		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT &&
+		    code != ER_UNKNOWN_COM_ERROR) {
 			/* Not run again; the next statement connects afresh. */
 			db_disconnect(db);
 			return DB_ERR;
@@ -354,19 +406,24 @@ db_begin(struct db *db)
  * rolled back otherwise, its answer returned.  InnoDB ends a deadlock by
  * rolling back one transaction whole, and the server rolls back the
  * transaction of a connection that is lost: body never ran for good, so it
- * runs again from the start (three times at most).  A connection lost
- * during COMMIT is DB_ERR, never retried: the commit may have happened.
+ * runs again from the start (three times at most after a lost connection,
+ * DB_DEADLOCK_TRIES after deadlocks, a random pause before each).  Galera
+ * fails a COMMIT that loses certification with a deadlock: rolled back, so
+ * it runs again too.  A connection lost during COMMIT is DB_ERR, never
+ * retried: the commit may have happened.
  */
 static enum db_rc
 db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 {
 	enum db_rc	 rc;
-	int		 attempt;
+	int		 attempt, deadlocks = 0;
 	double		 started;
 
 	for (attempt = 0; attempt < 3; attempt++) {
 		if (db->timed_out)
 			return DB_ERR;
+		if (deadlocks > 0)
+			deadlock_pause(deadlocks);
 		if (db_begin(db) == -1) {
 			if (lost(db->code))
 				continue;
@@ -380,8 +437,12 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 				log_err("rollback: %s", mysql_error(db->conn));
 				db_disconnect(db);
 			}
-			if (rc == DB_ERR &&
-			    (db->code == ER_LOCK_DEADLOCK || lost(db->code)))
+			if (rc == DB_ERR && db->code == ER_LOCK_DEADLOCK &&
+			    ++deadlocks < DB_DEADLOCK_TRIES) {
+				attempt--;
+				continue;
+			}
+			if (rc == DB_ERR && lost(db->code))
 				continue;
 			return rc;
 		}
@@ -389,6 +450,12 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 		if (mysql_commit(db->conn) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("commit: %u %s", db->code, mysql_error(db->conn));
+			/* Certification failed: rolled back, never committed. */
+			if (db->code == ER_LOCK_DEADLOCK && ++deadlocks < DB_DEADLOCK_TRIES) {
+				(void)mysql_rollback(db->conn);
+				attempt--;
+				continue;
+			}
 			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
 			else
@@ -1101,27 +1168,53 @@ fail:
 	return -1;
 }
 
+/*
+ * The migrate lock: a row of jwtauth_migrate_lock (sql.h), taken by an
+ * INSERT, polled every 200 ms for wait seconds while another holds it.
+ * holder names this run (host, pid, time), so that unlock drops ours only.
+ */
+static char	migrate_holder[128];
+
 enum db_rc
 db_migrate_lock(struct db *db, int wait)
 {
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	char		 q[128], err[512];
-	int		 got;
+	MYSQL_BIND	 p[1];
+	unsigned long	 len;
+	char		 host[64], err[512];
+	struct timespec	 ts;
+	double		 end = mono() + (double)wait;
+	enum db_rc	 rc;
 
-	(void)snprintf(q, sizeof(q), SQL_MIGRATIONS_LOCK, wait);
 	if (db->conn == NULL && db_connect(db) == -1)
 		return DB_ERR;
-	if (mysql_real_query(db->conn, q, strlen(q)) != 0 ||
-	    (res = mysql_store_result(db->conn)) == NULL) {
-		log_err("%s: %s", q, mysql_error(db->conn));
+	/* Created only when missing: the service's user may migrate when there is nothing to do. */
+	if (db_query(db, SQL_MIGRATE_LOCK_PROBE, strlen(SQL_MIGRATE_LOCK_PROBE), err,
+	    sizeof(err)) == -1 && db_query(db, SQL_MIGRATE_LOCK_TABLE,
+	    strlen(SQL_MIGRATE_LOCK_TABLE), err, sizeof(err)) == -1) {
+		log_err("the migrate lock's table: %s", err);
 		return DB_ERR;
 	}
-	row = mysql_fetch_row(res);
-	got = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
-	mysql_free_result(res);
-	if (!got)
-		return DB_NONE;
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	clock_gettime(CLOCK_REALTIME, &ts);
+	(void)snprintf(migrate_holder, sizeof(migrate_holder), "%s %ld %lld.%09ld", host,
+	    (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+	for (;;) {
+		if (db_run(db, SQL_MIGRATE_LOCK_EXPIRE, NULL, NULL, NULL) == DB_ERR)
+			return DB_ERR;
+		bind_str(&p[0], migrate_holder, strlen(migrate_holder), &len);
+		if ((rc = db_run(db, SQL_MIGRATE_LOCK_TAKE, p, NULL, NULL)) == DB_OK)
+			break;
+		if (rc != DB_DUP)
+			return DB_ERR;
+		if (mono() >= end)
+			return DB_NONE;
+		ts.tv_sec = 0;
+		ts.tv_nsec = 200000000L;
+		while (nanosleep(&ts, &ts) == -1)
+			continue;
+	}
 	/* Created only when missing: the service's user may migrate when there is nothing to do. */
 	if (db_query(db, SQL_MIGRATIONS_PROBE, strlen(SQL_MIGRATIONS_PROBE), err,
 	    sizeof(err)) == -1 && db_query(db, SQL_MIGRATIONS_TABLE,
@@ -1136,11 +1229,16 @@ db_migrate_lock(struct db *db, int wait)
 void
 db_migrate_unlock(struct db *db)
 {
-	char	 err[512];
+	MYSQL_BIND	 p[1];
+	unsigned long	 len;
 
-	if (db->conn != NULL)
-		(void)db_query(db, SQL_MIGRATIONS_UNLOCK, strlen(SQL_MIGRATIONS_UNLOCK), err,
-		    sizeof(err));
+	if (migrate_holder[0] == '\0')
+		return;
+	bind_str(&p[0], migrate_holder, strlen(migrate_holder), &len);
+	if (db_run(db, SQL_MIGRATE_LOCK_GIVE, p, NULL, NULL) == DB_ERR)
+		log_err("the migrate lock was not dropped: it expires in "
+		    SQL_MIGRATE_LOCK_SECONDS " s");
+	migrate_holder[0] = '\0';
 }
 
 struct migration_row {
