@@ -61,6 +61,7 @@ static const struct key keys[] = {
 	{ "db", "password", K_SECRET, S(db_password), "", 0, 0 },
 	{ "db", "connect_timeout", K_LONG, S(db_connect_timeout), "5", 1, 300 },
 	{ "db", "retry_after", K_LONG, S(db_retry_after), "1", 1, 3600 },
+	{ "db", "hosts", K_STR, S(db_hosts_raw), "", 0, 0 },
 	{ "mail", "backend", K_STR, S(mail_backend_raw), "smtp", 0, 0 },
 	{ "mail", "url", K_STR, S(mail_url), "smtp://smtp.gmail.com:587", 0, 0 },
 	{ "mail", "user", K_STR, S(mail_user), "", 0, 0 },
@@ -354,6 +355,126 @@ split_proxies(struct cfg *c, char *err, size_t errsz)
 	return rc;
 }
 
+/*
+ * One entry of [db] hosts (len bytes at s, no separator in it) into h:
+ * "HOST", "HOST:PORT", "[IPV6]" or "[IPV6]:PORT".  A name or an IPv4
+ * address is letters, digits, '.', '-' and '_'; an IPv6 address hex
+ * digits, ':' and '.' (a "%zone" may follow).  Returns NULL, or why not.
+ */
+static const char *
+dbhost_parse(const char *s, size_t len, long defport, struct cfg_dbhost *h)
+{
+	const char	*host, *end = s + len, *p, *close, *colon, *zone;
+	size_t		 hlen, alen;
+	long		 port = defport;
+
+	memset(h, 0, sizeof(*h));
+	if (s[0] == '[') {
+		if ((close = memchr(s, ']', len)) == NULL)
+			return "an unbalanced '['";
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		p = close + 1;
+		zone = memchr(host, '%', hlen);
+		alen = zone != NULL ? (size_t)(zone - host) : hlen;
+		if (alen == 0 || memchr(host, ':', alen) == NULL ||
+		    strspn(host, "0123456789abcdefABCDEF:.") < alen)
+			return "not an IPv6 address in brackets";
+		if (zone != NULL && (hlen - alen < 2 || strspn(zone + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-") < hlen - alen - 1))
+			return "not an IPv6 address in brackets";	/* a bad %zone */
+		if (p < end && *p != ':')
+			return "text after the ']' that is not :PORT";
+		h->v6 = 1;
+	} else {
+		if (memchr(s, ']', len) != NULL)
+			return "an unbalanced ']'";
+		colon = memchr(s, ':', len);
+		if (colon != NULL && memchr(colon + 1, ':', (size_t)(end - colon - 1)) != NULL)
+			return "an IPv6 address must be in brackets, as [::1]:3306";
+		host = s;
+		hlen = colon != NULL ? (size_t)(colon - s) : len;
+		p = host + hlen;
+		if (hlen == 0)
+			return "no host before the ':'";
+		if (strspn(host, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789.-_") < hlen)
+			return "not a host name or address";
+	}
+	if (hlen > CFG_HOSTMAX)
+		return "a host name longer than 255 characters";
+	if (p < end) {
+		if (*p != ':' || p + 1 == end || (size_t)(end - p - 1) > 5 ||
+		    strspn(p + 1, "0123456789") < (size_t)(end - p - 1))
+			return "a port must be a number from 1 to 65535";
+		for (port = 0, p++; p < end; p++)
+			port = port * 10 + (*p - '0');
+		if (port < 1 || port > 65535)
+			return "a port must be a number from 1 to 65535";
+	}
+	memcpy(h->host, host, hlen);
+	h->host[hlen] = '\0';
+	h->port = (unsigned int)port;
+	return NULL;
+}
+
+/*
+ * [db] hosts: entries separated by commas and/or spaces, in order, at
+ * most CFG_MAXDBHOSTS; an empty entry (two commas, a comma at an end) is
+ * refused, as is a list beside [db] socket (the list is TCP only).
+ */
+static int
+split_dbhosts(struct cfg *c, char *err, size_t errsz)
+{
+	const char	*p = c->db_hosts_raw, *piece, *tok, *why;
+	size_t		 plen, tlen;
+	int		 last;
+
+	c->ndb_hosts = 0;
+	if (strspn(p, " \t") == strlen(p))
+		return 0;
+	do {
+		piece = p;
+		plen = strcspn(p, ",");
+		last = p[plen] == '\0';
+		p += plen + 1;
+		trim(&piece, &plen);
+		if (plen == 0) {
+			(void)snprintf(err, errsz, "db.hosts \"%.200s\": an empty entry (two commas, "
+			    "or a comma at an end)", c->db_hosts_raw);
+			return -1;
+		}
+		while (plen > 0) {
+			tok = piece;
+			tlen = 0;
+			while (tlen < plen && !isspace((unsigned char)tok[tlen]))
+				tlen++;
+			piece += tlen;
+			plen -= tlen;
+			trim(&piece, &plen);
+			if (c->ndb_hosts == CFG_MAXDBHOSTS) {
+				(void)snprintf(err, errsz, "db.hosts: more than %d servers",
+				    CFG_MAXDBHOSTS);
+				return -1;
+			}
+			if ((why = dbhost_parse(tok, tlen, c->db_port,
+			    &c->db_hosts[c->ndb_hosts])) != NULL) {
+				(void)snprintf(err, errsz, "db.hosts: \"%.*s\": %s (expected "
+				    "HOST[:PORT] or [IPV6]:PORT)", (int)(tlen > 200 ? 200 : tlen),
+				    tok, why);
+				return -1;
+			}
+			c->ndb_hosts++;
+		}
+	} while (!last);
+	if (c->db_socket[0] != '\0') {
+		(void)snprintf(err, errsz, "db.hosts and db.socket are both set: a list of "
+		    "servers is reached over TCP; remove socket (or hosts)");
+		return -1;
+	}
+	return 0;
+}
+
 /* A key id: 1 to CFG_KIDMAX letters, digits, '.', '_' or '-' (a JWS "kid" as is). */
 static int
 kid_valid(const char *s)
@@ -568,6 +689,8 @@ check(struct cfg *c, char *err, size_t errsz)
 	}
 	if (split_proxies(c, err, errsz) == -1)
 		return -1;
+	if (split_dbhosts(c, err, errsz) == -1)
+		return -1;
 	return split_origins(c, err, errsz);
 }
 
@@ -689,4 +812,5 @@ cfg_free(struct cfg *c)
 	c->nkeys = 0;
 	c->ncors_origins = 0;
 	c->nproxies = 0;
+	c->ndb_hosts = 0;
 }

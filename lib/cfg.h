@@ -17,6 +17,8 @@
 #define CFG_MAXORIGINS	16
 #define CFG_MAXKEYS	4	/* [keys] key1_* .. key4_* */
 #define CFG_KIDMAX	64	/* longest key id */
+#define CFG_MAXDBHOSTS	16	/* servers in [db] hosts */
+#define CFG_HOSTMAX	255	/* longest host name in [db] hosts */
 
 enum cfg_mail_backend { MAIL_SMTP, MAIL_FILE };
 
@@ -24,6 +26,16 @@ enum cfg_mail_backend { MAIL_SMTP, MAIL_FILE };
 struct cfg_limit {
 	long	 limit;			/* events; 0: the throttle is off */
 	long	 window;		/* seconds */
+};
+
+/*
+ * One server of [db] hosts ("HOST[:PORT]", IPv6 as "[ADDR]:PORT"): a name
+ * or an address (IPv6 without its brackets) and a TCP port.
+ */
+struct cfg_dbhost {
+	char		 host[CFG_HOSTMAX + 1];
+	unsigned int	 port;		/* [db] port when the entry names none */
+	int		 v6;		/* written in brackets */
 };
 
 /*
@@ -67,6 +79,9 @@ struct cfg {
 	char	*db_password;		/* wiped by cfg_free */
 	long	 db_connect_timeout;	/* seconds */
 	long	 db_retry_after;	/* seconds: Retry-After of a 503 for the database */
+	char	*db_hosts_raw;		/* HOST[:PORT] list, spaces/commas; "" = host or socket */
+	struct cfg_dbhost db_hosts[CFG_MAXDBHOSTS];	/* parsed, in list order */
+	size_t	 ndb_hosts;		/* 0: connect to socket or host:port */
 	/* [mail] */
 	char	*mail_backend_raw;	/* "smtp" or "file" */
 	enum cfg_mail_backend mail_backend;

@@ -14,6 +14,20 @@
  * later call of the same request fails at once (db_request() starts the
  * next).  A server that is down refuses at once: each request tries again.
  *
+ * With [db] hosts (a list of servers), a connect tries them in list order
+ * and keeps the first that answers; every connect starts again from the
+ * top, so a first server back in service gets each worker back when its
+ * connection is remade.  Failover happens only there, between statements:
+ * the rules above decide, as for one server, whether the statement or the
+ * transaction that met a lost connection runs again (on the server the new
+ * connect finds) or fails.  A server that refuses costs nothing; one that
+ * runs into the timeout during a connect costs it, and then the request
+ * goes on down the list with one second per server (the connector's
+ * smallest timeout: enough for a server that answers), so a frozen server
+ * costs a request one connect_timeout, not one per server or per
+ * statement.  When no server connects after one timed out, the request
+ * fails at once from then on, as with one server.
+ *
  * Under Galera (README: Scaling out) two nodes' conflicting writes meet at
  * certification: the loser's statement or COMMIT fails with
  * ER_LOCK_DEADLOCK (1213) and was rolled back whole, as an InnoDB deadlock
@@ -58,6 +72,7 @@ struct db {
 	int			 timed_out;	/* this request ran into the timeout: fail at once */
 	unsigned int		 code;		/* the last failure's error number */
 	uint64_t		 affected;	/* rows the last statement without a result changed */
+	size_t			 server;	/* [db] hosts: the entry connected to last */
 };
 
 struct db *
@@ -124,35 +139,98 @@ ran_into_timeout(struct db *db, double started)
 	return 1;
 }
 
-/* Connect with utf8mb4 and no auto-reconnect.  0 or -1. */
+/* "host:port" of [db] hosts' entry h, IPv6 in brackets, into out. */
+static void
+db_host_name(const struct cfg_dbhost *h, char *out, size_t outsz)
+{
+	(void)snprintf(out, outsz, "%s%s%s:%u", h->v6 ? "[" : "", h->host,
+	    h->v6 ? "]" : "", h->port);
+}
+
+/*
+ * Open db->conn to host:port over TCP (tcp), or to host or the unix socket
+ * sock as the connector picks, waiting at most wait seconds for the
+ * server; name is for the log.  utf8mb4, no auto-reconnect.  0 or -1.
+ */
 static int
-db_connect(struct db *db)
+db_connect_to(struct db *db, const char *host, unsigned int port, const char *sock,
+    int tcp, unsigned int wait, const char *name)
 {
 	const struct cfg	*c = db->cfg;
 	unsigned int		 timeout = (unsigned int)c->db_connect_timeout;
+	unsigned int		 proto = MYSQL_PROTOCOL_TCP;
 	my_bool			 off = 0;
-	const char		*sock = c->db_socket[0] != '\0' ? c->db_socket : NULL;
-	double			 started = mono();
 
-	if (db->timed_out)
-		return -1;
 	if ((db->conn = mysql_init(NULL)) == NULL)
 		return -1;
-	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &wait);
 	mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(db->conn, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	if (mysql_real_connect(db->conn, sock ? NULL : c->db_host, c->db_user,
-	    c->db_password, c->db_name, sock ? 0 : (unsigned int)c->db_port,
-	    sock, 0) == NULL) {
-		log_err("connect to %s: %s", sock ? sock : c->db_host, mysql_error(db->conn));
+	/* "localhost" would mean the default unix socket. */
+	if (tcp)
+		mysql_options(db->conn, MYSQL_OPT_PROTOCOL, &proto);
+	if (mysql_real_connect(db->conn, host, c->db_user, c->db_password, c->db_name,
+	    port, sock, 0) == NULL) {
+		log_err("connect to %s: %s", name, mysql_error(db->conn));
 		mysql_close(db->conn);
 		db->conn = NULL;
-		(void)ran_into_timeout(db, started);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Connect to [db] socket or host, or to the first of [db] hosts that
+ * answers (see the top of this file).  0 or -1.
+ */
+static int
+db_connect(struct db *db)
+{
+	const struct cfg	*c = db->cfg;
+	const char		*sock = c->db_socket[0] != '\0' ? c->db_socket : NULL;
+	double			 started = mono();
+	unsigned int		 wait = (unsigned int)c->db_connect_timeout;
+	char			 name[CFG_HOSTMAX + 16];
+	size_t			 i;
+	int			 waited = 0;
+
+	if (db->timed_out)
+		return -1;
+	if (c->ndb_hosts == 0) {
+		if (db_connect_to(db, sock ? NULL : c->db_host, sock ? 0 : (unsigned int)c->db_port,
+		    sock, 0, wait, sock ? sock : c->db_host) == 0)
+			return 0;
+		(void)ran_into_timeout(db, started);
+		return -1;
+	}
+	for (i = 0; i < c->ndb_hosts; i++) {
+		db_host_name(&c->db_hosts[i], name, sizeof(name));
+		started = mono();
+		if (db_connect_to(db, c->db_hosts[i].host, c->db_hosts[i].port, NULL, 1, wait,
+		    name) == 0) {
+			/* Once per change of server, not per request. */
+			if (i != db->server && i > 0)
+				log_warn("connected to %s, server %zu of [db] hosts: the ones "
+				    "before it did not answer", name, i + 1);
+			else if (i != db->server)
+				log_info("connected to %s, the first server of [db] hosts, again",
+				    name);
+			db->server = i;
+			return 0;
+		}
+		if (mono() - started >= 0.8 * (double)wait) {
+			waited = 1;
+			wait = 1;
+		}
+	}
+	if (waited) {
+		log_err("no server of [db] hosts answered, one within %ld s: failing this "
+		    "request", c->db_connect_timeout);
+		db->timed_out = 1;
+	}
+	return -1;
 }
 
 void

@@ -1544,6 +1544,7 @@ cmd_check(struct admin *a, int argc, char **argv)
 		return ADM_FAIL;
 	}
 	(void)snprintf(diff, sizeof(diff), "database %s on %s", a->cfg.db_name,
+	    a->cfg.ndb_hosts > 0 ? a->cfg.db_hosts_raw :
 	    a->cfg.db_socket[0] != '\0' ? a->cfg.db_socket : a->cfg.db_host);
 	if ((dbrc = db_schema(a->db, cols, sizeof(cols), keys, sizeof(keys))) != DB_OK) {
 		report(0, "database", "cannot connect or query (see the message above)");

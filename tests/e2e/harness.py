@@ -139,6 +139,43 @@ class MariaDB:
             self.proc = None
 
 
+class TcpMariaDB(MariaDB):
+    """A MariaDB of its own on a free loopback TCP port (port), for tests of [db] hosts: started
+    with --port and --bind-address=127.0.0.1 (its socket in root stays, for the owner's tools:
+    sql(), migrate(), ping), migrated with jwtauth's schema, and the service's user granted from
+    127.0.0.1 too (MariaDB matches 'jwtauth'@'localhost' for socket connections only).  root is
+    created; keep it short (the socket's path is limited to 108 bytes).  kill(), freeze(), thaw()
+    and start_again() as for MariaDB; the port stays the same."""
+
+    def __init__(self, root, port=None):
+        os.makedirs(root, exist_ok=True)
+        MariaDB.__init__(self, root)
+        self.port = port or free_port()
+
+    def start(self):
+        MariaDB.start(self)
+        self.sql("CREATE USER 'jwtauth'@'127.0.0.1' IDENTIFIED BY '%s';"
+                 "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'127.0.0.1';"
+                 % self.password, db=None)
+        return self
+
+    def launch(self):
+        data = os.path.join(self.root, 'data')
+        user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
+        self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
+                          '--port=%d' % self.port, '--bind-address=127.0.0.1', '--user=' + user,
+                          '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
+                          '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
+                         os.path.join(self.root, 'mariadb.log'))
+
+        def up():
+            if not self.proc.alive():
+                raise RuntimeError('mariadbd exited: see %s/mariadb.log' % self.root)
+            return subprocess.run(['mariadb-admin', '--no-defaults', '-S', self.sock, 'ping'],
+                                  capture_output=True).returncode == 0
+        wait_for(up, 60, 'mariadbd on port %d' % self.port)
+
+
 FRONTEND = os.path.join(SRC, 'tools', 'frontend.py')
 
 

@@ -100,6 +100,46 @@ static const struct {
 	    "tokens.reuse_grace_period must be an integer from 0 to 3600" },
 	{ "secret_key = " KEY "\n", { "JWTAUTH_TOKENS_CHECK_REVOKE_TOKEN=2", NULL },
 	    "JWTAUTH_TOKENS_CHECK_REVOKE_TOKEN" },
+	/* [db] hosts */
+	{ "secret_key = " KEY "\n[db]\nhosts = a, b\nsocket = /run/mysqld/mysqld.sock\n", { NULL },
+	    "db.hosts and db.socket are both set" },
+	{ "secret_key = " KEY "\n", { "JWTAUTH_DB_HOSTS=a", "JWTAUTH_DB_SOCKET=/s", NULL },
+	    "db.hosts and db.socket are both set" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a,,b\n", { NULL }, "an empty entry" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a, , b\n", { NULL }, "an empty entry" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a,\n", { NULL }, "an empty entry" },
+	{ "secret_key = " KEY "\n[db]\nhosts = ,a\n", { NULL }, "an empty entry" },
+	{ "secret_key = " KEY "\n[db]\nhosts = ,\n", { NULL }, "an empty entry" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:0\n", { NULL }, "\"a:0\": a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:65536\n", { NULL }, "a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:123456\n", { NULL }, "a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:\n", { NULL }, "a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:33x\n", { NULL }, "a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:-1\n", { NULL }, "a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a:+33\n", { NULL }, "a port must be" },
+	{ "secret_key = " KEY "\n[db]\nhosts = :3306\n", { NULL }, "no host before the ':'" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [::1:3306\n", { NULL }, "an unbalanced '['" },
+	{ "secret_key = " KEY "\n[db]\nhosts = ::1]:3306\n", { NULL }, "an unbalanced ']'" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [::1]]\n", { NULL }, "text after the ']'" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [::1]3306\n", { NULL }, "text after the ']'" },
+	{ "secret_key = " KEY "\n[db]\nhosts = ::1\n", { NULL }, "must be in brackets" },
+	{ "secret_key = " KEY "\n[db]\nhosts = fe80::1:3306\n", { NULL }, "must be in brackets" },
+	{ "secret_key = " KEY "\n[db]\nhosts = []:3306\n", { NULL }, "not an IPv6 address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [10.0.0.1]\n", { NULL }, "not an IPv6 address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [db.example]\n", { NULL }, "not an IPv6 address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [fe80::1%]\n", { NULL }, "not an IPv6 address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = [fe80::1%e/0]\n", { NULL }, "not an IPv6 address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = db/1\n", { NULL }, "not a host name or address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a;b\n", { NULL }, "not a host name or address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = h\xc3\xa9\n", { NULL }, "not a host name or address" },
+	{ "secret_key = " KEY "\n[db]\nhosts = a b c d e f g h i j k l m n o p q\n", { NULL },
+	    "more than 16 servers" },
+	{ "secret_key = " KEY "\n[db]\nhosts = "
+	    "a123456789012345678901234567890123456789012345678901234567890123456789"
+	    "a123456789012345678901234567890123456789012345678901234567890123456789"
+	    "a123456789012345678901234567890123456789012345678901234567890123456789"
+	    "a12345678901234567890123456789012345678901234567\n", { NULL },
+	    "longer than 255" },
 };
 
 /* Hash methods and costs the minimums let through (pw_init checks the upper bounds). */
@@ -138,6 +178,40 @@ static const struct {
 	  NULL }, "e*", "e", KEY2 },
 	/* An empty secret_key (JWTAUTH_SECRET_KEY=) is no key: [keys] alone. */
 	{ TWO_KEYS "current = b\n", { "JWTAUTH_SECRET_KEY=", NULL }, "a b", "b", KEY2 },
+};
+
+/*
+ * [db] hosts: the value (in a [db] section, [db] port 3307 unless the
+ * row sets it), and the list it becomes, "host port" pairs separated by
+ * "|", IPv6 hosts in brackets; "" for none.
+ */
+static const struct {
+	const char	*text;
+	const char	*env[2];
+	const char	*list;
+} dbhosts[] = {
+	{ "", { NULL }, "" },
+	{ "hosts =\n", { NULL }, "" },
+	{ "hosts = \"  \"\n", { NULL }, "" },
+	{ "hosts = db1\n", { NULL }, "db1 3307" },
+	{ "hosts = 10.0.0.1:3306, 10.0.0.2, 10.0.0.3:3307\n", { NULL },
+	    "10.0.0.1 3306|10.0.0.2 3307|10.0.0.3 3307" },
+	{ "hosts = a b\tc\n", { NULL }, "a 3307|b 3307|c 3307" },
+	{ "hosts = a ,b , c:1\n", { NULL }, "a 3307|b 3307|c 1" },
+	{ "hosts = a,b,c:65535\n", { NULL }, "a 3307|b 3307|c 65535" },
+	{ "hosts = [::1]:3306, [::1]\n", { NULL }, "[::1] 3306|[::1] 3307" },
+	{ "hosts = [2001:db8::7]:3309 db-2.example_x:3310\n", { NULL },
+	    "[2001:db8::7] 3309|db-2.example_x 3310" },
+	{ "hosts = [fe80::1%eth0]:3306\n", { NULL }, "[fe80::1%eth0] 3306" },
+	{ "hosts = [::ffff:10.0.0.1]:3306\n", { NULL }, "[::ffff:10.0.0.1] 3306" },
+	{ "hosts = localhost:3306\nsocket =\n", { NULL }, "localhost 3306" },
+	{ "hosts = a b c d e f g h i j k l m n o p\n", { NULL },
+	    "a 3307|b 3307|c 3307|d 3307|e 3307|f 3307|g 3307|h 3307|i 3307|j 3307|k 3307|l 3307|"
+	    "m 3307|n 3307|o 3307|p 3307" },
+	{ "hosts = a\n", { "JWTAUTH_DB_HOSTS=x:1,y", NULL }, "x 1|y 3307" },
+	{ "", { "JWTAUTH_DB_HOSTS=", NULL }, "" },
+	/* [db] port after hosts in the file still applies to the entries without one. */
+	{ "hosts = a\nport = 4000\n", { NULL }, "a 4000" },
 };
 
 /* The [throttle] limits, for the table below. */
@@ -236,6 +310,26 @@ main(void)
 		    denv, err, sizeof(err)) == 0, "[db] timeouts: %s", err);
 		is_int(c.db_connect_timeout, 2, "db.connect_timeout from the file");
 		is_int(c.db_retry_after, 3, "JWTAUTH_DB_RETRY_AFTER wins over the file");
+		cfg_free(&c);
+	}
+
+	/* [db] hosts: the list, in order, with [db] port for entries without one. */
+	for (i = 0; i < sizeof(dbhosts) / sizeof(dbhosts[0]); i++) {
+		char	 text[512], list[1024];
+		size_t	 k;
+
+		(void)snprintf(text, sizeof(text), "secret_key = %s\n[db]\nport = 3307\n%s", KEY,
+		    dbhosts[i].text);
+		err[0] = '\0';
+		if (!ok(cfg_load_text(&c, text, dbhosts[i].env, err, sizeof(err)) == 0,
+		    "db.hosts %zu loads: %s", i, err))
+			continue;
+		list[0] = '\0';
+		for (k = 0; k < c.ndb_hosts; k++)
+			(void)snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s%s%s %u",
+			    k > 0 ? "|" : "", c.db_hosts[k].v6 ? "[" : "", c.db_hosts[k].host,
+			    c.db_hosts[k].v6 ? "]" : "", c.db_hosts[k].port);
+		is_str(list, dbhosts[i].list, "db.hosts %zu: %s", i, dbhosts[i].text);
 		cfg_free(&c);
 	}
 
