@@ -73,6 +73,8 @@ struct db {
 	unsigned int		 code;		/* the last failure's error number */
 	uint64_t		 affected;	/* rows the last statement without a result changed */
 	size_t			 server;	/* [db] hosts: the entry connected to last */
+	size_t			 not_ready;	/* [db] hosts: 1 + an entry that answered 1047 */
+	double			 not_ready_until;	/* skipped by db_connect() until then */
 };
 
 struct db *
@@ -206,6 +208,9 @@ db_connect(struct db *db)
 		return -1;
 	}
 	for (i = 0; i < c->ndb_hosts; i++) {
+		/* A Galera node not ready (not_ready_after()), unless it is the last. */
+		if (db->not_ready == i + 1 && i + 1 < c->ndb_hosts && mono() < db->not_ready_until)
+			continue;
 		db_host_name(&c->db_hosts[i], name, sizeof(name));
 		started = mono();
 		if (db_connect_to(db, c->db_hosts[i].host, c->db_hosts[i].port, NULL, 1, wait,
@@ -264,6 +269,24 @@ lost(unsigned int code)
 	    code == ER_UNKNOWN_STMT_HANDLER || code == CR_NO_PREPARE_STMT ||
 	    code == CR_SERVER_LOST_EXTENDED || code == CR_CONN_HOST_ERROR ||
 	    code == CR_CONNECTION_ERROR || code == ER_UNKNOWN_COM_ERROR;
+}
+
+/*
+ * After a failure with code: a Galera node that is not ready (1047: not in
+ * the primary component, or still joining) accepts connections, so the
+ * next connect would find it first again; with [db] hosts it is skipped
+ * for [db] retry_after seconds, and the worker goes on down the list.
+ */
+static void
+not_ready_after(struct db *db, unsigned int code)
+{
+	if (code != ER_UNKNOWN_COM_ERROR || db->cfg->ndb_hosts < 2)
+		return;
+	if (db->not_ready != db->server + 1)
+		log_warn("server %zu of [db] hosts is not ready (1047): skipped for %ld s",
+		    db->server + 1, db->cfg->db_retry_after);
+	db->not_ready = db->server + 1;
+	db->not_ready_until = mono() + (double)db->cfg->db_retry_after;
 }
 
 /*
@@ -402,6 +425,7 @@ fail_conn:
 		log_err("statement %d: %u %s", (int)id, code, mysql_error(db->conn));
 retry:
 		db->code = code;
+		not_ready_after(db, code);
 		/*
 		 * A deadlock (a Galera certification conflict) rolled the
 		 * statement back: run it again, unless inside a transaction
@@ -470,6 +494,7 @@ db_begin(struct db *db)
 		if (mysql_real_query(db->conn, q[i], strlen(q[i])) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("%s: %u %s", q[i], db->code, mysql_error(db->conn));
+			not_ready_after(db, db->code);
 			/* A timeout first: db_tx() must not connect again for it. */
 			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);

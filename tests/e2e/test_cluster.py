@@ -173,6 +173,31 @@ def check_conflicts(t, c, webs):
     t.eq(n, [['1']], '[cluster] one blacklist row for it (node2)')
 
 
+def check_not_ready(t, c, webs):
+    """node2 cut off from the others (gmcast.isolate): it accepts connections but answers
+    1047 (not in the primary component); the front end that lists it first goes on to node3."""
+    node = c.nodes[1]
+    node.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate = 1'")
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            st = node.status()
+            if st is not None and st[0] == 1:
+                break
+            time.sleep(0.1)
+        t.ok(st is not None and st[0] == 1, '[cluster] node2 isolated: a cluster of 1, %s' % (st,))
+        with concurrent.futures.ThreadPoolExecutor(4) as ex:
+            got = list(ex.map(lambda i: register(webs[1], 'isolated-%d@example.org' % i)[0], range(20)))
+        if hosts_supported():
+            t.eq(sorted(set(got)), [201], '[cluster] node2 not ready (1047): %s, which lists it first, '
+                 'registers through node3' % webs[1].server)
+        else:
+            t.ok(set(got) <= {201, 503}, '[cluster] node2 not ready (1047), no [db] hosts: 201 or 503', got)
+    finally:
+        node.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate = 0'")
+        c.start()
+
+
 class Load:
     """Registrations (and a login after every fifth) through the front ends, in threads."""
 
@@ -238,6 +263,11 @@ def check_node_killed(t, c, webs):
          '[cluster] node2, killed and started again, rejoined by IST (%.1f s down)' % (up - down))
     during = [r for r in res if down <= r[3] < up]
     failed = [r for r in during if r[2] not in (200, 201)]
+    print('# [cluster] of those failures, %d in the first second after SIGKILL (the writes in flight '
+          'on node2), %d by front end (%s)' % (sum(1 for r in failed if r[3] < down + 1),
+                                               len([r for r in failed if r[0] == 1]),
+                                               ', '.join('%s %d' % (w.server, len([r for r in failed if r[0] == i]))
+                                                         for i, w in enumerate(webs))), flush=True)
     print('# [cluster] %d of %d requests failed while node2 was down (%.1f s); longest %.1f s; '
           '%d requests in all, %d registrations answered 201 (%s)'
           % (len(failed), len(during), up - down, max([r[4] for r in during] or [0]), len(res),
@@ -277,6 +307,7 @@ def run(t):
         check_migrate_lock(t, c)
         webs = [Web(root, SERVERS[0], c, 0), Web(root, SERVERS[1], c, 1)]
         check_conflicts(t, c, webs)
+        check_not_ready(t, c, webs)
         check_node_killed(t, c, webs)
         for w in webs:
             reports = w.web.sanitizer_reports()
