@@ -264,9 +264,8 @@ def check_node_killed(t, c, webs):
     during = [r for r in res if down <= r[3] < up]
     failed = [r for r in during if r[2] not in (200, 201)]
     print('# [cluster] of those failures, %d in the first second after SIGKILL (the writes in flight '
-          'on node2), %d by front end (%s)' % (sum(1 for r in failed if r[3] < down + 1),
-                                               len([r for r in failed if r[0] == 1]),
-                                               ', '.join('%s %d' % (w.server, len([r for r in failed if r[0] == i]))
+          'on node2); by front end: %s' % (sum(1 for r in failed if r[3] < down + 1),
+                                           ', '.join('%s %d' % (w.server, len([r for r in failed if r[0] == i]))
                                                          for i, w in enumerate(webs))), flush=True)
     print('# [cluster] %d of %d requests failed while node2 was down (%.1f s); longest %.1f s; '
           '%d requests in all, %d registrations answered 201 (%s)'
