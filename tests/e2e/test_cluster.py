@@ -29,10 +29,12 @@ import cluster as galera  # tools/cluster.py, on the path by harness
 PASSWORD = 'Galera-pw-2026!x'
 SERVERS = ('lighttpd-fastcgi', 'apache-proxy-fcgi')
 # The load: registrations (a login after every fifth) by THREADS threads per front end,
-# at least REGISTRATIONS in all and until node2 is back; MAX_REQUESTS bounds it.
+# each pausing PACE s after each answer, at least REGISTRATIONS in all and until node2 is
+# back (Synced) and a second more; MAX_REQUESTS bounds it.
 THREADS = 3
+PACE = 0.03
 REGISTRATIONS = 300
-MAX_REQUESTS = 3000
+MAX_REQUESTS = 6000
 # The safety checks' concurrent requests.
 FAILED_LOGINS = 40
 GOOD_LOGINS = 20
@@ -226,8 +228,7 @@ class Load:
                 st, _, secs = post(w, '/api/user/login/', {'email': email, 'password': PASSWORD})
                 with self.lock:
                     self.results.append((wi, None, st, started, secs))
-            if st in (0, 500, 502, 503, 504):
-                time.sleep(0.05)
+            time.sleep(0.05 if st in (0, 500, 502, 503, 504) else PACE)
 
     def registered(self):
         with self.lock:
