@@ -60,10 +60,13 @@ class Node:
     def argv(self, bootstrap):
         c = self.cluster
         # A node that died is declared so after 2 s (default 5 s) and evicted after 3 s
-        # (15 s): on one host, its successor on the same port is let in sooner.
+        # (15 s): on one host, its successor on the same port is let in sooner.  A node
+        # that rejoins applies what it missed with four threads (wsrep_slave_threads, 1)
+        # and holds back the others' writes (flow control) only past 128 write sets
+        # queued (16), so that it catches up under load.
         opts = ('gmcast.listen_addr=tcp://127.0.0.1:%d;ist.recv_addr=127.0.0.1:%d;gcache.size=64M;'
                 'evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;'
-                'evs.inactive_check_period=PT0.5S' % (self.gcomm, self.ist))
+                'evs.inactive_check_period=PT0.5S;gcs.fc_limit=128' % (self.gcomm, self.ist))
         argv = ['mariadbd', '--no-defaults', '--datadir=' + self.data, '--socket=' + self.sock,
                 '--port=%d' % self.port, '--bind-address=127.0.0.1', '--user=' + user(),
                 '--pid-file=' + self.pid_file, '--log-error=' + self.log,
@@ -73,7 +76,7 @@ class Node:
                 '--wsrep-cluster-address=gcomm://' + ','.join('127.0.0.1:%d' % m.gcomm for m in c.nodes),
                 '--wsrep-node-name=' + self.name, '--wsrep-node-address=127.0.0.1',
                 '--wsrep-node-incoming-address=127.0.0.1:%d' % self.port,
-                '--wsrep-sst-method=rsync', '--wsrep-sst-receive-address=127.0.0.1:%d' % self.sst,
+                '--wsrep-slave-threads=4', '--wsrep-sst-method=rsync', '--wsrep-sst-receive-address=127.0.0.1:%d' % self.sst,
                 '--wsrep-provider-options=' + opts]
         if bootstrap:
             argv.append('--wsrep-new-cluster')
