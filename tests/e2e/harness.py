@@ -145,15 +145,29 @@ class TcpMariaDB(MariaDB):
     sql(), migrate(), ping), migrated with jwtauth's schema, and the service's user granted from
     127.0.0.1 too (MariaDB matches 'jwtauth'@'localhost' for socket connections only).  root is
     created; keep it short (the socket's path is limited to 108 bytes).  kill(), freeze(), thaw()
-    and start_again() as for MariaDB; the port stays the same."""
+    and start_again() as for MariaDB; the port stays the same.  Its temporary files go to a tmpdir
+    of its own (root/tmp): a starting mariadbd deletes every #sql* file in its tmpdir, so in the
+    shared /tmp it destroys the temporary tables of other servers' mariadb-install-db (error
+    1051 there), and theirs its own.  start() sets TMPDIR for mariadb-install-db while it runs:
+    start one TcpMariaDB at a time."""
 
     def __init__(self, root, port=None):
         os.makedirs(root, exist_ok=True)
         MariaDB.__init__(self, root)
         self.port = port or free_port()
+        self.tmpdir = os.path.join(root, 'tmp')
+        os.makedirs(self.tmpdir, exist_ok=True)
 
     def start(self):
-        MariaDB.start(self)
+        saved = os.environ.get('TMPDIR')
+        os.environ['TMPDIR'] = self.tmpdir
+        try:
+            MariaDB.start(self)
+        finally:
+            if saved is None:
+                del os.environ['TMPDIR']
+            else:
+                os.environ['TMPDIR'] = saved
         self.sql("CREATE USER 'jwtauth'@'127.0.0.1' IDENTIFIED BY '%s';"
                  "GRANT SELECT, INSERT, UPDATE, DELETE ON jwtauth.* TO 'jwtauth'@'127.0.0.1';"
                  % self.password, db=None)
@@ -163,7 +177,8 @@ class TcpMariaDB(MariaDB):
         data = os.path.join(self.root, 'data')
         user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
         self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
-                          '--port=%d' % self.port, '--bind-address=127.0.0.1', '--user=' + user,
+                          '--port=%d' % self.port, '--bind-address=127.0.0.1', '--tmpdir=' + self.tmpdir,
+                          '--user=' + user,
                           '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
                           '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
                          os.path.join(self.root, 'mariadb.log'))

@@ -8,7 +8,6 @@ what it tests is db.c, not the web server."""
 import os
 import re
 import subprocess
-import threading
 import time
 
 import harness
@@ -90,29 +89,11 @@ def t_db_hosts(s, t):
     web = None
     try:
         errs = []
-
-        def start(db):
+        for db in (a, b):       # one at a time: TcpMariaDB.start() sets TMPDIR while it runs
             try:
                 db.start()
             except Exception as e:      # reported below
                 errs.append(e)
-        # A private TMPDIR for mariadb-install-db's bootstrap (its temporary tables): in the shared
-        # /tmp one vanished under it now and then ("Could not remove temporary table", 1051).
-        tmp = os.path.join(root, 'tmp')
-        os.makedirs(tmp)
-        saved = os.environ.get('TMPDIR')
-        os.environ['TMPDIR'] = tmp
-        try:
-            th = [threading.Thread(target=start, args=(db,)) for db in (a, b)]
-            for x in th:
-                x.start()
-            for x in th:
-                x.join()
-        finally:
-            if saved is None:
-                del os.environ['TMPDIR']
-            else:
-                os.environ['TMPDIR'] = saved
         if not t.ok(not errs, 'two MariaDB servers on loopback TCP ports %d, %d' % (a.port, b.port), errs):
             return
         hosts = '127.0.0.1:%d, 127.0.0.1:%d 127.0.0.1:%d' % (closed, a.port, b.port)
