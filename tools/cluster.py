@@ -54,6 +54,9 @@ class Node:
         self.sock = os.path.join(self.dir, 'mysqld.sock')
         self.pid_file = os.path.join(self.dir, 'mysqld.pid')
         self.log = os.path.join(self.dir, 'mariadb.log')
+        # A tmpdir of its own: a starting mariadbd deletes the #sql* files of its tmpdir,
+        # which in a shared /tmp breaks other servers' work (mariadb-install-db's).
+        self.tmp = os.path.join(self.dir, 'tmp')
         self.port, self.gcomm, self.ist, self.sst = ports
         self.proc = None
 
@@ -68,6 +71,7 @@ class Node:
                 'evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;'
                 'evs.inactive_check_period=PT0.5S;gcs.fc_limit=128' % (self.gcomm, self.ist))
         argv = ['mariadbd', '--no-defaults', '--datadir=' + self.data, '--socket=' + self.sock,
+                '--tmpdir=' + self.tmp,
                 '--port=%d' % self.port, '--bind-address=127.0.0.1', '--user=' + user(),
                 '--pid-file=' + self.pid_file, '--log-error=' + self.log,
                 '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M',
@@ -99,6 +103,7 @@ class Node:
 
     def launch(self, bootstrap=False):
         os.makedirs(self.data, exist_ok=True)
+        os.makedirs(self.tmp, exist_ok=True)
         if os.getuid() == 0 and not bootstrap:
             # Under root, rsync's daemon (a joiner's SST) writes as nobody.
             subprocess.run(['chown', '-R', 'nobody:', self.data], check=True)
@@ -107,7 +112,8 @@ class Node:
             with open(os.path.join(self.dir, 'install.log'), 'wb') as out:
                 if subprocess.run(['mariadb-install-db', '--no-defaults', '--datadir=' + self.data,
                                    '--user=' + user(), '--auth-root-authentication-method=socket',
-                                   '--skip-test-db'], stdout=out, stderr=subprocess.STDOUT).returncode:
+                                   '--skip-test-db'], stdout=out, stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, TMPDIR=self.tmp)).returncode:
                     raise RuntimeError('mariadb-install-db failed: see %s/install.log' % self.dir)
         if bootstrap:
             # A node started on its own says so in grastate.dat; we know it is the one.
