@@ -11,7 +11,9 @@ Checked:
 - two jwtauth-admin migrate at once on two nodes apply each file once (the migrate lock);
 - concurrent failed and successful logins through both front ends: the throttle rows
   count exactly the failed ones, the audit log has exactly one row per login; a refresh
-  token blacklisted through both at once has one blacklist row and no answer is a 5xx;
+  token blacklisted through both at once has one blacklist row and no answer is a 5xx; one
+  refreshed (rotated) through both at once is rotated once;
+- a node cut off from the others (1047): the front end listing it first goes to the next;
 - registrations and logins through both at once while node2 is killed (SIGKILL) and
   restarted (it rejoins by IST): every registration answered 201 is on every node once,
   no address twice, and how many requests failed while node2 was down is printed.
@@ -41,6 +43,7 @@ MAX_REQUESTS = 6000
 FAILED_LOGINS = 40
 GOOD_LOGINS = 20
 BLACKLISTS = 12
+ROTATIONS = 12
 
 
 def hosts_supported():
@@ -73,6 +76,7 @@ class Web:
                      '[mail]\nbackend = file\ndir = %s\nfrom = jwtauth@example.org\n'
                      '[throttle]\nlogin_account_limit = 1000000\nlogin_client_limit = 1000000\n'
                      'register_client_limit = 1000000\n'
+                     '[tokens]\nrotate_refresh_tokens = 1\nreuse_grace_period = 60\n'
                      % (harness.SECRET, db, 'e2e-db-password', mail))
         os.chmod(self.config_path, 0o644)
         self.web = harness.Frontend(self.root, server, self.config_path)
@@ -175,6 +179,23 @@ def check_conflicts(t, c, webs):
     n = rows(c.nodes[1], "SELECT COUNT(*) FROM token_blacklist_blacklistedtoken b JOIN "
              "token_blacklist_outstandingtoken o ON o.id = b.token_id WHERE o.jti = '%s'" % jti)
     t.eq(n, [['1']], '[cluster] one blacklist row for it (node2)')
+
+    # One refresh token refreshed (rotated) through both at once: one rotation, whose
+    # successor every answer carries (the grace window), one family row more.
+    st, body, _ = post(webs[0], '/api/user/login/', {'email': b, 'password': PASSWORD})
+    refresh = (body or {}).get('token', body or {}).get('refresh')
+    with concurrent.futures.ThreadPoolExecutor(8) as ex:
+        rot = list(ex.map(lambda i: post(webs[i % 2], '/api/user/token/refresh/', {'refresh': refresh}),
+                          range(ROTATIONS)))
+    codes = sorted(g[0] for g in rot)
+    successors = set((g[1] or {}).get('refresh') for g in rot)
+    t.ok(st == 200 and codes == [200] * ROTATIONS and len(successors) == 1 and None not in successors,
+         '[cluster] one refresh token refreshed %d times at once through two nodes: every answer 200 with '
+         'the one successor' % ROTATIONS, (codes, len(successors)))
+    jti = json.loads(__import__('base64').urlsafe_b64decode(refresh.split('.')[1] + '==='))['jti']
+    fam = rows(c.nodes[2], "SELECT COUNT(*), SUM(r.rotated_at IS NOT NULL) FROM jwtauth_refresh_token r "
+               "WHERE r.family = (SELECT family FROM jwtauth_refresh_token WHERE jti = '%s')" % jti)
+    t.eq(fam, [['2', '1']], '[cluster] its family (node3): two rows, one rotated out')
 
 
 def check_not_ready(t, c, webs):
