@@ -26,6 +26,7 @@ import shutil
 import tempfile
 import threading
 import time
+import traceback
 
 import harness
 import cluster as galera  # tools/cluster.py, on the path by harness
@@ -343,6 +344,8 @@ def run(t):
         for w in webs:
             reports = w.web.sanitizer_reports()
             t.ok(not reports, '[cluster] %s: no sanitizer reports' % w.server, '\n'.join(reports[:20]))
+    except Exception:
+        t.ok(False, '[cluster] raised', traceback.format_exc())
     finally:
         keep = t.failed != failed or os.environ.get('JWTAUTH_E2E_KEEP') == '1'
         for w in webs:
