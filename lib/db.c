@@ -27,6 +27,18 @@
  * costs a request one connect_timeout, not one per server or per
  * statement.  When no server connects after one timed out, the request
  * fails at once from then on, as with one server.
+ *
+ * Under Galera (README: Scaling out) two nodes' conflicting writes meet at
+ * certification: the loser's statement or COMMIT fails with
+ * ER_LOCK_DEADLOCK (1213) and was rolled back whole, as an InnoDB deadlock
+ * victim is.  So a deadlocked autocommit statement runs again, idempotent
+ * or not, and db_tx() runs a deadlocked transaction again from its start,
+ * COMMIT's deadlock included: DB_DEADLOCK_TRIES runs in all, after a short
+ * random back-off (deadlock_pause()).  A statement inside a transaction is
+ * never retried alone.  A node that is not part of the cluster's primary
+ * component answers ER_UNKNOWN_COM_ERROR (1047, "WSREP has not yet prepared
+ * node for application use") without running anything: treated as a server
+ * that went away (lost()), so the worker connects again.
  */
 #include "config.h"
 
@@ -35,6 +47,7 @@
 #include <string.h>
 #include <poll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -48,6 +61,9 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* Runs of a deadlocked autocommit statement or transaction, in all. */
+#define DB_DEADLOCK_TRIES	10
+
 struct db {
 	const struct cfg	*cfg;
 	MYSQL			*conn;
@@ -57,6 +73,8 @@ struct db {
 	unsigned int		 code;		/* the last failure's error number */
 	uint64_t		 affected;	/* rows the last statement without a result changed */
 	size_t			 server;	/* [db] hosts: the entry connected to last */
+	size_t			 not_ready;	/* [db] hosts: 1 + an entry that answered 1047 */
+	double			 not_ready_until;	/* skipped by db_connect() until then */
 };
 
 struct db *
@@ -190,6 +208,9 @@ db_connect(struct db *db)
 		return -1;
 	}
 	for (i = 0; i < c->ndb_hosts; i++) {
+		/* A Galera node not ready (not_ready_after()), unless it is the last. */
+		if (db->not_ready == i + 1 && i + 1 < c->ndb_hosts && mono() < db->not_ready_until)
+			continue;
 		db_host_name(&c->db_hosts[i], name, sizeof(name));
 		started = mono();
 		if (db_connect_to(db, c->db_hosts[i].host, c->db_hosts[i].port, NULL, 1, wait,
@@ -247,7 +268,48 @@ lost(unsigned int code)
 	return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
 	    code == ER_UNKNOWN_STMT_HANDLER || code == CR_NO_PREPARE_STMT ||
 	    code == CR_SERVER_LOST_EXTENDED || code == CR_CONN_HOST_ERROR ||
-	    code == CR_CONNECTION_ERROR;
+	    code == CR_CONNECTION_ERROR || code == ER_UNKNOWN_COM_ERROR;
+}
+
+/*
+ * After a failure with code: a Galera node that is not ready (1047: not in
+ * the primary component, or still joining) accepts connections, so the
+ * next connect would find it first again; with [db] hosts it is skipped
+ * for [db] retry_after seconds, and the worker goes on down the list.
+ */
+static void
+not_ready_after(struct db *db, unsigned int code)
+{
+	if (code != ER_UNKNOWN_COM_ERROR || db->cfg->ndb_hosts < 2)
+		return;
+	if (db->not_ready != db->server + 1)
+		log_warn("server %zu of [db] hosts is not ready (1047): skipped for %ld s",
+		    db->server + 1, db->cfg->db_retry_after);
+	db->not_ready = db->server + 1;
+	db->not_ready_until = mono() + (double)db->cfg->db_retry_after;
+}
+
+/*
+ * Before the run after the nth deadlock (n >= 1): a random pause of 1 to
+ * 5 * 2^min(n, 5) ms (10, 20, 40, 80, then 160 ms), so that the two
+ * writers that met do not meet again at once; nine pauses average 0.4 s.
+ */
+static void
+deadlock_pause(int n)
+{
+	static unsigned int	 seed;
+	struct timespec		 ts;
+	long			 ms;
+
+	if (seed == 0) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		seed = (unsigned int)ts.tv_nsec ^ (unsigned int)getpid() ^ 1u;
+	}
+	ms = 1 + (long)(rand_r(&seed) % (5 << (n > 5 ? 5 : n)));
+	ts.tv_sec = 0;
+	ts.tv_nsec = ms * 1000000L;
+	while (nanosleep(&ts, &ts) == -1)
+		continue;
 }
 
 /*
@@ -264,7 +326,7 @@ db_exec(struct db *db, enum sql_id id, MYSQL_BIND *params, MYSQL_BIND *result,
 {
 	MYSQL_STMT	*st;
 	unsigned int	 code = 0;
-	int		 attempt, executed, rc;
+	int		 attempt, executed, rc, deadlocks = 0;
 	enum db_rc	 out = DB_ERR;
 	double		 started;
 
@@ -363,6 +425,18 @@ fail_conn:
 		log_err("statement %d: %u %s", (int)id, code, mysql_error(db->conn));
 retry:
 		db->code = code;
+		not_ready_after(db, code);
+		/*
+		 * A deadlock (a Galera certification conflict) rolled the
+		 * statement back: run it again, unless inside a transaction
+		 * (db_tx() runs that again whole).  Not counted as an attempt.
+		 */
+		if (code == ER_LOCK_DEADLOCK && !db->in_tx &&
+		    ++deadlocks < DB_DEADLOCK_TRIES) {
+			deadlock_pause(deadlocks);
+			attempt--;
+			continue;
+		}
 		if (!lost(code))
 			return DB_ERR;
 		/* Waited the whole timeout: never again in this request. */
@@ -377,10 +451,12 @@ retry:
 		}
 		/*
 		 * A lost statement handle (1243/2030) means the server never ran
-		 * it; a lost connection during execute might have run it.
+		 * it, as does a node not ready (1047); a lost connection during
+		 * execute might have run it.
 		 */
 		if (executed && !sql_defs[id].idempotent &&
-		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT) {
+		    code != ER_UNKNOWN_STMT_HANDLER && code != CR_NO_PREPARE_STMT &&
+		    code != ER_UNKNOWN_COM_ERROR) {
 			/* Not run again; the next statement connects afresh. */
 			db_disconnect(db);
 			return DB_ERR;
@@ -418,6 +494,7 @@ db_begin(struct db *db)
 		if (mysql_real_query(db->conn, q[i], strlen(q[i])) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("%s: %u %s", q[i], db->code, mysql_error(db->conn));
+			not_ready_after(db, db->code);
 			/* A timeout first: db_tx() must not connect again for it. */
 			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
@@ -432,19 +509,24 @@ db_begin(struct db *db)
  * rolled back otherwise, its answer returned.  InnoDB ends a deadlock by
  * rolling back one transaction whole, and the server rolls back the
  * transaction of a connection that is lost: body never ran for good, so it
- * runs again from the start (three times at most).  A connection lost
- * during COMMIT is DB_ERR, never retried: the commit may have happened.
+ * runs again from the start (three times at most after a lost connection,
+ * DB_DEADLOCK_TRIES after deadlocks, a random pause before each).  Galera
+ * fails a COMMIT that loses certification with a deadlock: rolled back, so
+ * it runs again too.  A connection lost during COMMIT is DB_ERR, never
+ * retried: the commit may have happened.
  */
 static enum db_rc
 db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 {
 	enum db_rc	 rc;
-	int		 attempt;
+	int		 attempt, deadlocks = 0;
 	double		 started;
 
 	for (attempt = 0; attempt < 3; attempt++) {
 		if (db->timed_out)
 			return DB_ERR;
+		if (deadlocks > 0)
+			deadlock_pause(deadlocks);
 		if (db_begin(db) == -1) {
 			if (lost(db->code))
 				continue;
@@ -458,8 +540,12 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 				log_err("rollback: %s", mysql_error(db->conn));
 				db_disconnect(db);
 			}
-			if (rc == DB_ERR &&
-			    (db->code == ER_LOCK_DEADLOCK || lost(db->code)))
+			if (rc == DB_ERR && db->code == ER_LOCK_DEADLOCK &&
+			    ++deadlocks < DB_DEADLOCK_TRIES) {
+				attempt--;
+				continue;
+			}
+			if (rc == DB_ERR && lost(db->code))
 				continue;
 			return rc;
 		}
@@ -467,6 +553,12 @@ db_tx(struct db *db, enum db_rc (*body)(struct db *, void *), void *arg)
 		if (mysql_commit(db->conn) != 0) {
 			db->code = mysql_errno(db->conn);
 			log_err("commit: %u %s", db->code, mysql_error(db->conn));
+			/* Certification failed: rolled back, never committed. */
+			if (db->code == ER_LOCK_DEADLOCK && ++deadlocks < DB_DEADLOCK_TRIES) {
+				(void)mysql_rollback(db->conn);
+				attempt--;
+				continue;
+			}
 			if (ran_into_timeout(db, started) || lost(db->code))
 				db_disconnect(db);
 			else
@@ -1179,27 +1271,53 @@ fail:
 	return -1;
 }
 
+/*
+ * The migrate lock: a row of jwtauth_migrate_lock (sql.h), taken by an
+ * INSERT, polled every 200 ms for wait seconds while another holds it.
+ * holder names this run (host, pid, time), so that unlock drops ours only.
+ */
+static char	migrate_holder[128];
+
 enum db_rc
 db_migrate_lock(struct db *db, int wait)
 {
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	char		 q[128], err[512];
-	int		 got;
+	MYSQL_BIND	 p[1];
+	unsigned long	 len;
+	char		 host[64], err[512];
+	struct timespec	 ts;
+	double		 end = mono() + (double)wait;
+	enum db_rc	 rc;
 
-	(void)snprintf(q, sizeof(q), SQL_MIGRATIONS_LOCK, wait);
 	if (db->conn == NULL && db_connect(db) == -1)
 		return DB_ERR;
-	if (mysql_real_query(db->conn, q, strlen(q)) != 0 ||
-	    (res = mysql_store_result(db->conn)) == NULL) {
-		log_err("%s: %s", q, mysql_error(db->conn));
+	/* Created only when missing: the service's user may migrate when there is nothing to do. */
+	if (db_query(db, SQL_MIGRATE_LOCK_PROBE, strlen(SQL_MIGRATE_LOCK_PROBE), err,
+	    sizeof(err)) == -1 && db_query(db, SQL_MIGRATE_LOCK_TABLE,
+	    strlen(SQL_MIGRATE_LOCK_TABLE), err, sizeof(err)) == -1) {
+		log_err("the migrate lock's table: %s", err);
 		return DB_ERR;
 	}
-	row = mysql_fetch_row(res);
-	got = row != NULL && row[0] != NULL && strcmp(row[0], "1") == 0;
-	mysql_free_result(res);
-	if (!got)
-		return DB_NONE;
+	if (gethostname(host, sizeof(host)) == -1)
+		(void)snprintf(host, sizeof(host), "?");
+	host[sizeof(host) - 1] = '\0';
+	clock_gettime(CLOCK_REALTIME, &ts);
+	(void)snprintf(migrate_holder, sizeof(migrate_holder), "%s %ld %lld.%09ld", host,
+	    (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+	for (;;) {
+		if (db_run(db, SQL_MIGRATE_LOCK_EXPIRE, NULL, NULL, NULL) == DB_ERR)
+			return DB_ERR;
+		bind_str(&p[0], migrate_holder, strlen(migrate_holder), &len);
+		if ((rc = db_run(db, SQL_MIGRATE_LOCK_TAKE, p, NULL, NULL)) == DB_OK)
+			break;
+		if (rc != DB_DUP)
+			return DB_ERR;
+		if (mono() >= end)
+			return DB_NONE;
+		ts.tv_sec = 0;
+		ts.tv_nsec = 200000000L;
+		while (nanosleep(&ts, &ts) == -1)
+			continue;
+	}
 	/* Created only when missing: the service's user may migrate when there is nothing to do. */
 	if (db_query(db, SQL_MIGRATIONS_PROBE, strlen(SQL_MIGRATIONS_PROBE), err,
 	    sizeof(err)) == -1 && db_query(db, SQL_MIGRATIONS_TABLE,
@@ -1214,11 +1332,16 @@ db_migrate_lock(struct db *db, int wait)
 void
 db_migrate_unlock(struct db *db)
 {
-	char	 err[512];
+	MYSQL_BIND	 p[1];
+	unsigned long	 len;
 
-	if (db->conn != NULL)
-		(void)db_query(db, SQL_MIGRATIONS_UNLOCK, strlen(SQL_MIGRATIONS_UNLOCK), err,
-		    sizeof(err));
+	if (migrate_holder[0] == '\0')
+		return;
+	bind_str(&p[0], migrate_holder, strlen(migrate_holder), &len);
+	if (db_run(db, SQL_MIGRATE_LOCK_GIVE, p, NULL, NULL) == DB_ERR)
+		log_err("the migrate lock was not dropped: it expires in "
+		    SQL_MIGRATE_LOCK_SECONDS " s");
+	migrate_holder[0] = '\0';
 }
 
 struct migration_row {

@@ -234,7 +234,8 @@ enum db_rc	 db_schema(struct db *db, char *cols, size_t colsz, char *keys, size_
 
 /*
  * Schema migrations (jwtauth-admin migrate), as the database's owner.
- * db_migrate_lock takes the named lock (waiting up to wait seconds) and
+ * db_migrate_lock takes the lock (a row of jwtauth_migrate_lock, made when
+ * missing; waiting up to wait seconds) and
  * creates the migrations table if it is missing: DB_OK, DB_NONE when
  * another host held the lock all that time, DB_ERR.  db_migrate_list calls
  * each(arg, name, applied_at) per applied migration, by name; applied_at

@@ -64,6 +64,10 @@ enum sql_id {
 	SQL_FLUSH_OUTSTANDING,
 	SQL_FLUSH_FAMILIES,
 	SQL_FLUSH_REVOCATIONS,
+	/* jwtauth-admin migrate's lock, one row (SQL_MIGRATE_LOCK_TABLE): cluster-wide under Galera. */
+	SQL_MIGRATE_LOCK_EXPIRE,	/* drop the row of a holder that died */
+	SQL_MIGRATE_LOCK_TAKE,		/* the row, or DB_DUP when another holds it */
+	SQL_MIGRATE_LOCK_GIVE,		/* drop our row */
 	SQL__MAX
 };
 
@@ -116,7 +120,7 @@ enum sql_id {
 /*
  * Schema migrations (db_migrate_*): sql/migrations/NNNN_name.sql files,
  * applied in order by jwtauth-admin migrate as the database's owner, each
- * recorded by name in a table of their own.  A named lock keeps two
+ * recorded by name in a table of their own.  A lock (below) keeps two
  * migrating hosts from applying one file twice.  These run as plain
  * queries (DDL, a lock), not prepared.
  */
@@ -125,8 +129,22 @@ enum sql_id {
 	"name varchar(255) NOT NULL, applied_at datetime(6) NOT NULL, PRIMARY KEY (name)" \
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
 #define SQL_MIGRATIONS_PROBE	"SELECT 1 FROM jwtauth_migrations LIMIT 0"
-#define SQL_MIGRATIONS_LOCK	"SELECT GET_LOCK('jwtauth_migrate', %d)"
-#define SQL_MIGRATIONS_UNLOCK	"DO RELEASE_LOCK('jwtauth_migrate')"
+/*
+ * GET_LOCK is local to one server: on a Galera cluster two hosts migrating
+ * through two nodes would both hold it.  The lock is a row instead, made by
+ * an INSERT under the primary key: on one server the second INSERT is a
+ * duplicate; on two nodes certification fails one of them (a deadlock,
+ * run again by db_exec: then a duplicate).  The row expires after
+ * SQL_MIGRATE_LOCK_SECONDS, should its holder die without dropping it.
+ * The table is made by db_migrate_lock() when missing, before any
+ * migration (it is what makes them safe), as jwtauth_migrations is.
+ */
+#define SQL_MIGRATE_LOCK_SECONDS	"600"
+#define SQL_MIGRATE_LOCK_TABLE \
+	"CREATE TABLE IF NOT EXISTS jwtauth_migrate_lock (" \
+	"name varchar(32) NOT NULL, holder varchar(128) NOT NULL, expires_at datetime(6) NOT NULL, " \
+	"PRIMARY KEY (name)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
+#define SQL_MIGRATE_LOCK_PROBE	"SELECT 1 FROM jwtauth_migrate_lock LIMIT 0"
 
 /*
  * scan: 1 for a statement that reads every row by design, as Django
@@ -320,6 +338,14 @@ static const struct sql_def sql_defs[SQL__MAX] = {
 	    "DELETE FROM jwtauth_refresh_token WHERE expires_at <= ?", 1, 0 },
 	[SQL_FLUSH_REVOCATIONS] = {
 	    "DELETE FROM jwtauth_user_revocation WHERE revoked_at < ?", 1, 1 },
+	[SQL_MIGRATE_LOCK_EXPIRE] = {
+	    "DELETE FROM jwtauth_migrate_lock WHERE name = 'migrate' "
+	    "AND expires_at < UTC_TIMESTAMP(6)", 1, 0 },
+	[SQL_MIGRATE_LOCK_TAKE] = {
+	    "INSERT INTO jwtauth_migrate_lock (name, holder, expires_at) VALUES ('migrate', ?, "
+	    "UTC_TIMESTAMP(6) + INTERVAL " SQL_MIGRATE_LOCK_SECONDS " SECOND)", 0, 0 },
+	[SQL_MIGRATE_LOCK_GIVE] = {
+	    "DELETE FROM jwtauth_migrate_lock WHERE name = 'migrate' AND holder = ?", 1, 0 },
 };
 
 #endif

@@ -2200,7 +2200,8 @@ static const struct verb verbs[] = {
 	  MIGRATIONSDIR ") that the database has not\n"
 	  "recorded in jwtauth_migrations, in order, each recorded when done.  Run it\n"
 	  "as the database's owner (JWTAUTH_DB_USER, JWTAUTH_DB_PASSWORD): the\n"
-	  "service's own user needs no DDL rights.  A named lock makes a second\n"
+	  "service's own user needs no DDL rights.  A lock (a row of\n"
+	  "jwtauth_migrate_lock, cluster-wide under Galera) makes a second\n"
 	  "migrate wait up to --wait seconds (60).  --list shows each migration,\n"
 	  "[X] when applied, and applies nothing.  accounts_user is never altered.\n" },
 	{ NULL, "check", cmd_check, "",
