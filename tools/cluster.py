@@ -23,21 +23,15 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from frontend import free_port  # noqa: E402
+
 PROVIDER = '/usr/lib/galera/libgalera_smm.so'
 NODES = 3
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def user():

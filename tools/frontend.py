@@ -183,6 +183,15 @@ def descendants(root):
     return out
 
 
+def free_port():
+    """A TCP port free on 127.0.0.1 now."""
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def wait_for(pred, timeout, what, child=None):
     deadline = time.time() + timeout
     while time.time() < deadline:

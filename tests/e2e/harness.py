@@ -13,7 +13,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 import urllib.parse
 
 BUILD = os.environ.get('JWTAUTH_BUILDDIR') or os.path.abspath('.')
@@ -22,15 +21,7 @@ SECRET = 'e2e-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz'
 
 # Processes and waiting: the same code ./dev run uses (tools/frontend.py).
 sys.path.insert(0, os.path.join(SRC, 'tools'))
-from frontend import Child as Proc, wait_for  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from frontend import Child as Proc, free_port, wait_for  # noqa: E402
 
 
 def browser_origin_port():
@@ -101,10 +92,10 @@ class MariaDB:
     def launch(self):
         data = os.path.join(self.root, 'data')
         user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
-        self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
-                          '--skip-networking', '--user=' + user, '--tmpdir=' + self.tmpdir,
-                          '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
-                          '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
+        self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock]
+                         + self.network() + ['--user=' + user, '--tmpdir=' + self.tmpdir,
+                                             '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
+                                             '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
                          os.path.join(self.root, 'mariadb.log'))
 
         def up():
@@ -112,7 +103,11 @@ class MariaDB:
                 raise RuntimeError('mariadbd exited: see %s/mariadb.log' % self.root)
             return subprocess.run(['mariadb-admin', '--no-defaults', '-S', self.sock, 'ping'],
                                   capture_output=True).returncode == 0
-        wait_for(up, 60, 'mariadbd')
+        wait_for(up, 60, 'mariadbd in %s' % self.root)
+
+    def network(self):
+        """mariadbd's options for its network: none (the socket only)."""
+        return ['--skip-networking']
 
     def ping(self):
         """Whether mariadb-admin ping answers (no wait beyond its own)."""
@@ -167,22 +162,8 @@ class TcpMariaDB(MariaDB):
                  % self.password, db=None)
         return self
 
-    def launch(self):
-        data = os.path.join(self.root, 'data')
-        user = subprocess.run(['id', '-un'], capture_output=True, text=True).stdout.strip()
-        self.proc = Proc(['mariadbd', '--no-defaults', '--datadir=' + data, '--socket=' + self.sock,
-                          '--port=%d' % self.port, '--bind-address=127.0.0.1', '--tmpdir=' + self.tmpdir,
-                          '--user=' + user,
-                          '--pid-file=' + os.path.join(self.root, 'mysqld.pid'),
-                          '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'],
-                         os.path.join(self.root, 'mariadb.log'))
-
-        def up():
-            if not self.proc.alive():
-                raise RuntimeError('mariadbd exited: see %s/mariadb.log' % self.root)
-            return subprocess.run(['mariadb-admin', '--no-defaults', '-S', self.sock, 'ping'],
-                                  capture_output=True).returncode == 0
-        wait_for(up, 60, 'mariadbd on port %d' % self.port)
+    def network(self):
+        return ['--port=%d' % self.port, '--bind-address=127.0.0.1']
 
 
 FRONTEND = os.path.join(SRC, 'tools', 'frontend.py')
