@@ -20,8 +20,7 @@
 #include "app.h"
 #include "log.h"
 #include "fuzz.h"
-
-#define MAXENV	32
+#include "../unit/memio.h"
 
 /* ------------------------------------------------------------ the endpoints */
 
@@ -30,10 +29,6 @@ static const struct field_spec fields[] = {
 	[F_NAME] = { "name", FT_CHAR, 10, NULL, NULL, 0 },
 	[F_EMAIL] = { "email", FT_EMAIL, 255, NULL, NULL, 0 },
 	[F_FLAG] = { "tc", FT_BOOL, 0, NULL, NULL, 0 },
-};
-enum { Q_Q, Q__MAX };
-static const struct field_spec qfields[] = {
-	[Q_Q] = { "q", FT_CHAR, 0, NULL, NULL, 0 },
 };
 static const struct ep_action actions[] = {
 	{ "name", 1, 0, "Name" },
@@ -53,36 +48,13 @@ echo(struct ctx *c)
 	return ERR_OK;
 }
 
-/* {"q": ...}: the validated query parameter. */
-static enum err
-echo_q(struct ctx *c)
-{
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "q", c->in[Q_Q].s);
-	jout_obj_close(&c->out);
-	c->status = 200;
-	return ERR_OK;
-}
-
-/* {"uid": ..., "token": ...}: the path parameters. */
-static enum err
-echo_params(struct ctx *c)
-{
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "uid", c->params[0]);
-	jout_kv(&c->out, "token", c->params[1]);
-	jout_obj_close(&c->out);
-	c->status = 200;
-	return ERR_OK;
-}
-
 static const struct endpoint ep_seed = {
 	.prog = "fuzz-seed", .path = "/api/user/register/", .view_name = "Register",
 	.description = "", .kind = EP_SEED,
 	.handlers = {
 		[M_POST] = { .fn = echo, .fields = fields, .nfields = F__MAX },
 		[M_PUT] = { .fn = echo, .fields = fields, .nfields = F__MAX, .partial = 1 },
-		[M_GET] = { .fn = echo_q, .query = qfields, .nquery = Q__MAX },
+		[M_GET] = { .fn = echo_q, .query = q_fields, .nquery = Q__MAX },
 	},
 };
 static const struct endpoint ep_jwt = {
@@ -102,51 +74,6 @@ static const struct endpoint ep_params = {
 };
 extern const struct endpoint ep_not_found;
 static const struct endpoint *const endpoints[] = { &ep_seed, &ep_jwt, &ep_params, &ep_not_found };
-
-/* ------------------------------------------------------------ in-memory I/O */
-
-struct memio {
-	char		*env[MAXENV + 1];	/* "NAME=value" */
-	size_t		 nenv;
-	const char	*body;
-	size_t		 len, off;
-	struct buf	 out;
-};
-
-static const char *
-mem_param(void *arg, const char *name)
-{
-	struct memio	*m = arg;
-	size_t		 i, n = strlen(name);
-
-	for (i = 0; i < m->nenv; i++)
-		if (strncmp(m->env[i], name, n) == 0 && m->env[i][n] == '=')
-			return m->env[i] + n + 1;
-	return NULL;
-}
-
-static long
-mem_read(void *arg, char *p, size_t n)
-{
-	struct memio	*m = arg;
-
-	if (n > m->len - m->off)
-		n = m->len - m->off;
-	if (n > 0)
-		memcpy(p, m->body + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
-static int
-mem_write(void *arg, const char *p, size_t n)
-{
-	struct memio	*m = arg;
-
-	return buf_add(&m->out, p, n);
-}
-
-static const struct http_io_ops mem_ops = { mem_param, mem_read, mem_write };
 
 /* ------------------------------------------------------------ the harness */
 
@@ -203,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		 clen[40];
 
 	memset(&m, 0, sizeof(m));
-	while (size > 0 && m.nenv < MAXENV - 1) {
+	while (size > 0 && m.nenv < MEMIO_MAXENV - 1) {
 		if (!fuzz_split(&data, &size, '\n', &p, &plen) && plen == 0)
 			break;
 		if (plen == 0)
@@ -232,7 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	for (i = 0; i < m.nenv; i++)
-		free(m.env[i]);
+		free((char *)m.env[i]);	/* each strdup'd above */
 	buf_free(&m.out);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "memio.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------ the endpoints */
@@ -22,10 +23,6 @@
 enum { T_NAME, T__MAX };
 static const struct field_spec t_fields[] = {
 	[T_NAME] = { "name", FT_CHAR, 10, NULL, NULL, 0 },
-};
-enum { Q_Q, Q__MAX };
-static const struct field_spec q_fields[] = {
-	[Q_Q] = { "q", FT_CHAR, 0, NULL, NULL, 0 },
 };
 static const struct ep_action t_actions[] = {
 	{ "name", 1, 0, "Name" },
@@ -39,29 +36,6 @@ echo_name(struct ctx *c)
 	jout_kv(&c->out, "name", c->in[T_NAME].s);
 	jout_obj_close(&c->out);
 	c->status = 201;
-	return ERR_OK;
-}
-
-/* {"q": <the validated query parameter>} */
-static enum err
-echo_q(struct ctx *c)
-{
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "q", c->in[Q_Q].s);
-	jout_obj_close(&c->out);
-	c->status = 200;
-	return ERR_OK;
-}
-
-/* {"uid": ..., "token": ...}: the path parameters. */
-static enum err
-echo_params(struct ctx *c)
-{
-	jout_obj_open(&c->out);
-	jout_kv(&c->out, "uid", c->params[0]);
-	jout_kv(&c->out, "token", c->params[1]);
-	jout_obj_close(&c->out);
-	c->status = 200;
 	return ERR_OK;
 }
 
@@ -100,50 +74,6 @@ static const struct endpoint ep_params = {
 	},
 };
 extern const struct endpoint ep_not_found;
-
-/* ------------------------------------------------------------ in-memory I/O */
-
-struct memio {
-	const char	*env[12];	/* "NAME=value" */
-	const char	*body;
-	size_t		 off;
-	struct buf	 out;
-};
-
-static const char *
-mem_param(void *arg, const char *name)
-{
-	struct memio	*m = arg;
-	size_t		 i, n = strlen(name);
-
-	for (i = 0; i < nitems(m->env) && m->env[i] != NULL; i++)
-		if (strncmp(m->env[i], name, n) == 0 && m->env[i][n] == '=')
-			return m->env[i] + n + 1;
-	return NULL;
-}
-
-static long
-mem_read(void *arg, char *p, size_t n)
-{
-	struct memio	*m = arg;
-	size_t		 left = m->body ? strlen(m->body) - m->off : 0;
-
-	if (n > left)
-		n = left;
-	memcpy(p, m->body + m->off, n);
-	m->off += n;
-	return (long)n;
-}
-
-static int
-mem_write(void *arg, const char *p, size_t n)
-{
-	struct memio	*m = arg;
-
-	return buf_add(&m->out, p, n);
-}
-
-static const struct http_io_ops mem_ops = { mem_param, mem_read, mem_write };
 
 /* The value of header name in the response text, or NULL. */
 static const char *
@@ -322,8 +252,9 @@ main(void)
 
 		memset(&m, 0, sizeof(m));
 		for (k = 0; k < nitems(r->env) && r->env[k] != NULL; k++)
-			m.env[k] = r->env[k];
+			m.env[m.nenv++] = r->env[k];
 		m.body = r->body;
+		m.len = r->body != NULL ? strlen(r->body) : 0;
 		app_serve(r->ep, &cfg, db, &io);
 		buf_add(&m.out, "", 0);
 		resp = buf_str(&m.out);
