@@ -349,6 +349,16 @@ def run(t):
         logs = ''.join(w.web.logs() for w in webs)
         print('# [cluster] in the front ends\' logs: %d deadlocks (1213) met, each run again; %d commits '
               'failed by one' % (logs.count(': 1213 '), logs.count('commit: 1213')), flush=True)
+        # The database errors the front ends met, by kind (numbers and addresses left out), so
+        # that a run with failures says why in its output even when its state is not kept.
+        kinds = {}
+        for line in logs.splitlines():
+            m = re.search(r'(?:statement \d+|commit|connect to \S+|db_\w+): (.*)', line)
+            if m and ('err' in line or 'warn' in line):
+                kind = re.sub(r'\d+(?:\.\d+)*', 'N', m.group(1))[:100]
+                kinds[kind] = kinds.get(kind, 0) + 1
+        for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:8]:
+            print('# [cluster] logged %5d x %s' % (n, kind), flush=True)
         for w in webs:
             reports = w.web.sanitizer_reports()
             t.ok(not reports, '[cluster] %s: no sanitizer reports' % w.server, '\n'.join(reports[:20]))
